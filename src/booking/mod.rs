@@ -1,0 +1,38 @@
+//! Application services of the booking API: each public function is one use case and each
+//! writing one runs in a single database transaction.
+mod lifecycle;
+mod query;
+mod save;
+
+use crate::domain::validate::BookingRules;
+use crate::store::Store;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// Where "now" comes from; tests pin it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub struct Booking {
+    pub store: Arc<Store>,
+    pub rules: BookingRules,
+    /// How many transactions one GetTransactionsSince answer carries at most.
+    pub transactions_page: i64,
+    pub clock: Clock,
+}
+
+pub use query::TransactionPage;
+
+impl Booking {
+    pub fn new(store: Arc<Store>, rules: BookingRules, transactions_page: i64) -> Booking {
+        Booking {
+            store,
+            rules,
+            transactions_page,
+            clock: Arc::new(Utc::now),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}

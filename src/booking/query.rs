@@ -1,0 +1,131 @@
+//! Reading conferences, systems and the replication log.
+use super::save::owner_of;
+use super::Booking;
+use crate::domain::state::{matches, state_of};
+use crate::domain::{
+    Conference, Error, ErrorCode, Settings, StatusFilter, StoredStatus, System, Transaction, User,
+};
+use crate::store::{conferences, systems, transactions, users};
+use chrono::{DateTime, Duration, Utc};
+
+/// One answer of GetTransactionsSince: `incomplete` tells the client to ask again from the
+/// last id it got.
+pub struct TransactionPage {
+    pub transactions: Vec<Transaction>,
+    pub incomplete: bool,
+}
+
+impl Booking {
+    /// GetDefaultConference: the configured defaults, starting now, owned by the caller.
+    pub fn default_conference(&self, by: &User) -> Conference {
+        let start = self.now();
+        let start = start - Duration::nanoseconds(start.timestamp_subsec_nanos() as i64);
+        let settings: Settings = self.rules.defaults.clone();
+        Conference {
+            id: -1,
+            title: crate::domain::validate::default_title(start),
+            start,
+            end: start + Duration::minutes(self.rules.default_duration_minutes),
+            owner: owner_of(by),
+            settings,
+            participants: Vec::new(),
+            external_source_id: None,
+            external_primary_key: None,
+            version: 0,
+            status: StoredStatus::Booked,
+            defective_reason: None,
+            transaction_id: 0,
+        }
+    }
+
+    pub fn get(&self, id: i64) -> Result<Conference, Error> {
+        self.store
+            .read(|conn| conferences::get(conn, id))?
+            .ok_or_else(|| Error::not_found(id))
+    }
+
+    pub fn get_by_external(&self, source: &str, key: &str) -> Result<Conference, Error> {
+        self.store
+            .read(|conn| super::lifecycle::by_external(conn, source, key))
+    }
+
+    pub fn for_user(
+        &self,
+        user_name: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        filter: StatusFilter,
+        caller: &User,
+    ) -> Result<Vec<Conference>, Error> {
+        let now = self.now();
+        self.store.read(|conn| {
+            let uid = if user_name.is_empty() {
+                caller.id
+            } else {
+                users::by_username(conn, user_name)?
+                    .map(|c| c.user.id)
+                    .ok_or_else(|| {
+                        Error::new(ErrorCode::UserNotFound, format!("User '{user_name}' was not found."))
+                    })?
+            };
+            let list = conferences::in_window(conn, from, to, Some(uid))?;
+            Ok(keep(list, filter, now))
+        })
+    }
+
+    pub fn for_systems(
+        &self,
+        system_ids: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        filter: StatusFilter,
+    ) -> Result<Vec<Conference>, Error> {
+        let now = self.now();
+        self.store.read(|conn| {
+            let known = systems::many(conn, system_ids)?;
+            if let Some(missing) = system_ids.iter().find(|id| !known.iter().any(|s| s.id == **id)) {
+                return Err(Error::new(
+                    ErrorCode::SystemNotFound,
+                    format!("System {missing} does not exist."),
+                ));
+            }
+            let list = conferences::for_systems(conn, system_ids, from, to)?;
+            Ok(keep(list, filter, now))
+        })
+    }
+
+    pub fn transactions_since(&self, since: i64, system: Option<i64>) -> Result<TransactionPage, Error> {
+        let page = self.transactions_page;
+        self.store.read(|conn| {
+            if since > 0 && !transactions::exists(conn, since)? {
+                return Err(Error::new(
+                    ErrorCode::MeetingNotFound,
+                    format!("Transaction {since} does not exist."),
+                ));
+            }
+            let mut list = transactions::since(conn, since, system, page + 1)?;
+            let incomplete = list.len() as i64 > page;
+            list.truncate(page as usize);
+            Ok(TransactionPage {
+                transactions: list,
+                incomplete,
+            })
+        })
+    }
+
+    pub fn systems(&self) -> Result<Vec<System>, Error> {
+        self.store.read(systems::all)
+    }
+
+    pub fn system(&self, id: i64) -> Result<System, Error> {
+        self.store.read(|conn| systems::get(conn, id))?.ok_or_else(|| {
+            Error::new(ErrorCode::SystemNotFound, format!("System {id} does not exist."))
+        })
+    }
+}
+
+fn keep(list: Vec<Conference>, filter: StatusFilter, now: DateTime<Utc>) -> Vec<Conference> {
+    list.into_iter()
+        .filter(|c| matches(filter, state_of(c, now)))
+        .collect()
+}

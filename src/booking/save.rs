@@ -1,0 +1,304 @@
+//! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
+use super::Booking;
+use crate::domain::state::state_of;
+use crate::domain::validate::{prepare, Draft};
+use crate::domain::{
+    BookingMode, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode, Owner,
+    StoredStatus, TransactionType, User,
+};
+use crate::planner::{self, Inventory, RoutePlan, RouteRequest};
+use crate::store::conferences::{self, Conflict};
+use crate::store::{systems, transactions, users, DbConnection};
+use chrono::{DateTime, Utc};
+
+impl Booking {
+    /// Creates or updates one single meeting.
+    pub fn save(&self, req: &ConferenceRequest, mode: BookingMode, by: &User) -> Result<Conference, Error> {
+        let now = self.now();
+        self.store
+            .write(|conn| self.save_in(conn, req, mode, by, now))
+    }
+
+    /// Saves every conference or none (SaveConferences with oneTransaction).
+    pub fn save_all(&self, reqs: &[ConferenceRequest], by: &User) -> Result<Vec<Conference>, Error> {
+        let now = self.now();
+        self.store.write(|conn| {
+            reqs.iter()
+                .map(|r| self.save_in(conn, r, BookingMode::Strict, by, now))
+                .collect()
+        })
+    }
+
+    fn save_in(
+        &self,
+        conn: &mut DbConnection,
+        req: &ConferenceRequest,
+        mode: BookingMode,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Conference, Error> {
+        let existing = find_target(conn, req)?;
+        if let (Some(c), Some(v)) = (&existing, req.version) {
+            if c.version != v {
+                return Err(Error::new(
+                    ErrorCode::ConcurrentModification,
+                    format!(
+                        "Conference {} is at version {}, not {v}; read it again before saving.",
+                        c.id, c.version
+                    ),
+                ));
+            }
+        }
+        let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
+        draft.owner = resolve_owner(conn, &draft.owner, existing.as_ref(), by)?;
+        check_systems(conn, &draft)?;
+
+        let system_ids = draft.system_ids();
+        let conflicts = conferences::conflicts(
+            conn,
+            &system_ids,
+            draft.start,
+            draft.end,
+            existing.as_ref().map(|c| c.id),
+        )?;
+        let plan = planner::plan(
+            &RouteRequest {
+                conference_type: draft.settings.conference_type,
+                participants: &draft.participants,
+                externally_hosted: draft.settings.externally_hosted_dial_string.is_some(),
+            },
+            &Inventory::default(),
+        );
+        let verdict = decide(mode, &conflicts, &plan)?;
+
+        let mut conf = Conference {
+            id: existing.as_ref().map(|c| c.id).unwrap_or(0),
+            title: draft.title,
+            start: draft.start,
+            end: draft.end,
+            owner: draft.owner,
+            settings: draft.settings,
+            participants: draft.participants,
+            external_source_id: draft.external_source_id,
+            external_primary_key: draft.external_primary_key,
+            version: existing.as_ref().map(|c| c.version + 1).unwrap_or(1),
+            status: verdict.status,
+            defective_reason: verdict.reason,
+            transaction_id: 0,
+        };
+        let kind = match &existing {
+            Some(c) => {
+                conferences::update(conn, &conf, c.version)?;
+                TransactionType::Updated
+            }
+            None => {
+                conf.id = conferences::insert(conn, &conf, by.id)?;
+                TransactionType::New
+            }
+        };
+        let reserved: &[i64] = if verdict.reserve { &system_ids } else { &[] };
+        conferences::reserve(conn, conf.id, reserved, conf.start, conf.end)?;
+        conf.transaction_id = log(conn, &conf, kind, by.id)?;
+        Ok(conf)
+    }
+}
+
+/// Appends the replication row for a change to `conf` and stamps it on the conference.
+pub(super) fn log(
+    conn: &mut DbConnection,
+    conf: &Conference,
+    kind: TransactionType,
+    by: i64,
+) -> Result<i64, Error> {
+    let systems: Vec<i64> = conf
+        .participants
+        .iter()
+        .filter(|p| p.call_type == crate::domain::CallType::Tms)
+        .map(|p| p.id)
+        .collect();
+    let id = transactions::append(
+        conn,
+        &transactions::Entry {
+            conference_id: conf.id,
+            kind,
+            performed_by: by,
+            system_ids: &systems,
+            external_source_id: conf.external_source_id.as_deref(),
+            external_primary_key: conf.external_primary_key.as_deref(),
+        },
+    )?;
+    conferences::set_transaction_id(conn, conf.id, id)?;
+    Ok(id)
+}
+
+/// The spec's lookup order: external ids first, then ConferenceId (< 1 creates).
+fn find_target(conn: &mut DbConnection, req: &ConferenceRequest) -> Result<Option<Conference>, Error> {
+    if let (Some(src), Some(key)) = (&req.external_source_id, &req.external_primary_key) {
+        if !key.is_empty() {
+            if let Some(c) = conferences::by_external(conn, src, key)? {
+                return Ok(Some(c));
+            }
+        }
+    }
+    if req.id > 0 {
+        return conferences::get(conn, req.id)?
+            .map(Some)
+            .ok_or_else(|| Error::not_found(req.id));
+    }
+    Ok(None)
+}
+
+/// The booking's owner: the user named by OwnerId, else OwnerUserName, else
+/// OwnerEmailAddress; when none resolves, the caller (or the stored owner on update).
+fn resolve_owner(
+    conn: &mut DbConnection,
+    given: &Owner,
+    existing: Option<&Conference>,
+    by: &User,
+) -> Result<Owner, Error> {
+    let found = if given.id > 0 {
+        users::by_id(conn, given.id)?
+    } else if let Some(name) = given.user_name.as_deref().filter(|n| !n.is_empty()) {
+        users::by_username(conn, name)?.map(|c| c.user)
+    } else if let Some(mail) = given.email.as_deref().filter(|m| !m.is_empty()) {
+        users::by_email(conn, mail)?
+    } else {
+        None
+    };
+    if let Some(u) = found {
+        return Ok(owner_of(&u));
+    }
+    if let Some(c) = existing {
+        if given.id <= 0 && given.user_name.is_none() && given.email.is_none() {
+            return Ok(c.owner.clone());
+        }
+    }
+    Ok(owner_of(by))
+}
+
+pub(crate) fn owner_of(u: &User) -> Owner {
+    Owner {
+        id: u.id,
+        user_name: Some(u.username.clone()),
+        first_name: u.first_name.clone(),
+        last_name: u.last_name.clone(),
+        email: u.email.clone(),
+    }
+}
+
+fn check_systems(conn: &mut DbConnection, draft: &Draft) -> Result<(), Error> {
+    let ids = draft.system_ids();
+    let found = systems::many(conn, &ids)?;
+    for id in &ids {
+        match found.iter().find(|s| s.id == *id) {
+            None => {
+                return Err(Error::new(
+                    ErrorCode::SystemNotFound,
+                    format!("System {id} does not exist."),
+                ))
+            }
+            Some(s) if !s.allow_booking => {
+                return Err(Error::new(
+                    ErrorCode::SystemNotAllowedInBooking,
+                    format!("System {} ({}) does not allow bookings.", s.id, s.name),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a save stores, given the booking mode and what stands in its way.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Verdict {
+    pub status: StoredStatus,
+    pub reason: Option<String>,
+    /// Whether the systems are held busy. A Defective booking caused by a routing problem
+    /// still holds its systems; one caused by an endpoint conflict does not (spec:
+    /// "Defective Conferences").
+    pub reserve: bool,
+}
+
+pub(crate) fn decide(mode: BookingMode, conflicts: &[Conflict], plan: &RoutePlan) -> Result<Verdict, Error> {
+    let conflict_text = conflicts
+        .iter()
+        .map(|c| format!("system {} is already booked in conference {}", c.system_id, c.conference_id))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let route_reasons = match plan {
+        RoutePlan::Unroutable { reasons } => Some(reasons.join("; ")),
+        _ => None,
+    };
+    match mode {
+        BookingMode::Strict if !conflicts.is_empty() => Err(Error::new(
+            ErrorCode::SystemAlreadyBooked,
+            format!("Cannot book: {conflict_text}."),
+        )),
+        BookingMode::Strict if route_reasons.is_some() => Err(Error::new(
+            ErrorCode::NotEnoughMcuResources,
+            format!("Cannot route the conference: {}.", route_reasons.unwrap_or_default()),
+        )),
+        _ => {
+            let reasons: Vec<String> = [
+                (!conflicts.is_empty()).then_some(conflict_text),
+                route_reasons,
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            Ok(Verdict {
+                status: if reasons.is_empty() {
+                    StoredStatus::Booked
+                } else {
+                    StoredStatus::Defective
+                },
+                reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
+                reserve: conflicts.is_empty(),
+            })
+        }
+    }
+}
+
+/// Whether `c` is currently running.
+pub(crate) fn is_ongoing(c: &Conference, now: DateTime<Utc>) -> bool {
+    state_of(c, now) == ConferenceState::Ongoing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts() {
+        let conflict = vec![Conflict {
+            system_id: 1,
+            conference_id: 9,
+        }];
+        let unroutable = RoutePlan::Unroutable {
+            reasons: vec!["no bridge".into()],
+        };
+        let direct = RoutePlan::Direct;
+        use BookingMode::*;
+        let table: Vec<(BookingMode, &[Conflict], &RoutePlan, Result<(StoredStatus, bool), ErrorCode>)> = vec![
+            (Strict, &[], &direct, Ok((StoredStatus::Booked, true))),
+            (Strict, &conflict, &direct, Err(ErrorCode::SystemAlreadyBooked)),
+            (Strict, &[], &unroutable, Err(ErrorCode::NotEnoughMcuResources)),
+            (Strict, &conflict, &unroutable, Err(ErrorCode::SystemAlreadyBooked)),
+            (BestEffortForced, &[], &direct, Ok((StoredStatus::Booked, true))),
+            (BestEffortForced, &conflict, &direct, Ok((StoredStatus::Defective, false))),
+            (BestEffortForced, &[], &unroutable, Ok((StoredStatus::Defective, true))),
+        ];
+        for (mode, conflicts, plan, want) in table {
+            let got = decide(mode, conflicts, plan)
+                .map(|v| (v.status, v.reserve))
+                .map_err(|e| e.code);
+            assert_eq!(got, want, "{mode:?} {conflicts:?} {plan:?}");
+        }
+        let v = decide(BestEffortForced, &conflict, &unroutable).unwrap();
+        assert_eq!(
+            v.reason.as_deref(),
+            Some("system 1 is already booked in conference 9; no bridge")
+        );
+    }
+}

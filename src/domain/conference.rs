@@ -1,0 +1,406 @@
+//! The conference as bridgebook understands it, independent of any wire format.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How a conference is launched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConferenceType {
+    ReservationOnly,
+    AutomaticCallLaunch,
+    ManualCallLaunch,
+    AdHoc,
+    OneButtonToPush,
+    NoConnect,
+}
+
+/// A call bandwidth; `kbps` is what planners and bridges care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Bandwidth {
+    B1x64,
+    B2x128,
+    B3x192,
+    B4x256,
+    B5x320,
+    B6x384,
+    B8x512,
+    B12x768,
+    B18x1152,
+    B23x1472,
+    B30x1920,
+    B32x2048,
+    B48x3072,
+    B64x4096,
+    B7x448,
+    B40x2560,
+    B96x6144,
+    Max,
+    K6000,
+}
+
+impl Bandwidth {
+    pub fn kbps(self) -> Option<u32> {
+        use Bandwidth::*;
+        Some(match self {
+            B1x64 => 64,
+            B2x128 => 128,
+            B3x192 => 192,
+            B4x256 => 256,
+            B5x320 => 320,
+            B6x384 => 384,
+            B8x512 => 512,
+            B12x768 => 768,
+            B18x1152 => 1152,
+            B23x1472 => 1472,
+            B30x1920 => 1920,
+            B32x2048 => 2048,
+            B48x3072 => 3072,
+            B64x4096 => 4096,
+            B7x448 => 448,
+            B40x2560 => 2560,
+            B96x6144 => 6144,
+            K6000 => 6000,
+            Max => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PictureMode {
+    ContinuousPresence,
+    EnhancedCp,
+    VoiceSwitched,
+}
+
+/// Yes / No / If Possible, used by encryption and the legacy data-conference switch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Preference {
+    Yes,
+    No,
+    IfPossible,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExtendOption {
+    Yes,
+    No,
+    AutomaticBestEffort,
+}
+
+/// How a participant takes part: a booked system, or a dial-in / dial-out leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallType {
+    Tms,
+    IpVideoDialIn,
+    IpTelDialIn,
+    IsdnVideoDialIn,
+    TelephoneDialIn,
+    IpVideoDialOut,
+    IpTelDialOut,
+    IsdnVideoDialOut,
+    TelephoneDialOut,
+    Directory,
+    User,
+    SipDialIn,
+    SipDialOut,
+    ThreeGDialIn,
+    ThreeGDialOut,
+    MasterParticipant,
+    SipTelDialIn,
+    SipTelDialOut,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// A system in the inventory, reserved for the meeting.
+    System,
+    DialIn,
+    DialOut,
+    /// A phone book entry.
+    Directory,
+    User,
+}
+
+impl CallType {
+    pub fn direction(self) -> Direction {
+        use CallType::*;
+        match self {
+            Tms | MasterParticipant => Direction::System,
+            IpVideoDialIn | IpTelDialIn | IsdnVideoDialIn | TelephoneDialIn | SipDialIn
+            | ThreeGDialIn | SipTelDialIn => Direction::DialIn,
+            IpVideoDialOut | IpTelDialOut | IsdnVideoDialOut | TelephoneDialOut | SipDialOut
+            | ThreeGDialOut | SipTelDialOut => Direction::DialOut,
+            Directory => Direction::Directory,
+            User => Direction::User,
+        }
+    }
+
+    pub fn is_audio_only(self) -> bool {
+        use CallType::*;
+        matches!(
+            self,
+            IpTelDialIn
+                | TelephoneDialIn
+                | IpTelDialOut
+                | TelephoneDialOut
+                | SipTelDialIn
+                | SipTelDialOut
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// The system id for systems; an id bridgebook assigns (negative for dial-ins) otherwise.
+    pub id: i64,
+    pub name_or_number: Option<String>,
+    pub email: Option<String>,
+    pub call_type: CallType,
+}
+
+/// The owner of a booking as the client named it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    pub id: i64,
+    pub user_name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Settings that bridgebook stores and returns but does not query on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub conference_type: ConferenceType,
+    pub bandwidth: Bandwidth,
+    pub isdn_bandwidth: Bandwidth,
+    pub ip_bandwidth: Bandwidth,
+    pub picture_mode: PictureMode,
+    pub encrypted: Preference,
+    pub data_conference: Preference,
+    pub extend_option: ExtendOption,
+    pub password: Option<String>,
+    pub billing_code: Option<String>,
+    pub isdn_restrict: bool,
+    pub email_to: Option<String>,
+    pub user_message: Option<String>,
+    pub language: Option<String>,
+    pub location: Option<String>,
+    pub invitees: Option<String>,
+    pub meeting_source: Option<String>,
+    pub privacy_flag: Option<String>,
+    pub recording_enabled: bool,
+    /// Time-zone rules exactly as the client sent them (wire XML), kept until rules are
+    /// interpreted by the recurrence engine.
+    pub time_zone_rules_xml: Option<String>,
+    /// The ExternalConference element (WebEx / externally hosted) as the client sent it.
+    pub external_conference_xml: Option<String>,
+    pub externally_hosted_dial_string: Option<String>,
+}
+
+/// What is persisted about a conference's life, beside its times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoredStatus {
+    Booked,
+    Defective,
+    Deleted,
+}
+
+impl StoredStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoredStatus::Booked => "booked",
+            StoredStatus::Defective => "defective",
+            StoredStatus::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> StoredStatus {
+        match s {
+            "defective" => StoredStatus::Defective,
+            "deleted" => StoredStatus::Deleted,
+            _ => StoredStatus::Booked,
+        }
+    }
+}
+
+/// The state a client sees (ConferenceState/Status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConferenceState {
+    Pending,
+    Ongoing,
+    Finished,
+    Defective,
+    Deleted,
+}
+
+/// A status filter of GetConferencesForUser / GetConferencesForSystems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    AllExceptDeleted,
+    Pending,
+    Ongoing,
+    Finished,
+    PendingAndOngoing,
+    MeetingRequest,
+    Rejected,
+    NotSaved,
+    Defective,
+    Deleted,
+}
+
+/// A stored conference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conference {
+    pub id: i64,
+    pub title: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub owner: Owner,
+    pub settings: Settings,
+    pub participants: Vec<Participant>,
+    pub external_source_id: Option<String>,
+    pub external_primary_key: Option<String>,
+    pub version: i32,
+    pub status: StoredStatus,
+    pub defective_reason: Option<String>,
+    /// The id of the last replication transaction that touched this conference.
+    pub transaction_id: i64,
+}
+
+/// A conference as a client asks to save it: `None` means "leave as it is" (or the default
+/// for a new booking).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConferenceRequest {
+    pub id: i64,
+    pub title: Option<String>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub owner: Owner,
+    pub conference_type: Option<ConferenceType>,
+    pub bandwidth: Option<Bandwidth>,
+    pub isdn_bandwidth: Option<Bandwidth>,
+    pub ip_bandwidth: Option<Bandwidth>,
+    pub picture_mode: Option<PictureMode>,
+    pub encrypted: Option<Preference>,
+    pub data_conference: Option<Preference>,
+    pub extend_option: Option<ExtendOption>,
+    pub password: Option<String>,
+    pub billing_code: Option<String>,
+    pub isdn_restrict: Option<bool>,
+    pub email_to: Option<String>,
+    pub user_message: Option<String>,
+    pub language: Option<String>,
+    pub location: Option<String>,
+    pub invitees: Option<String>,
+    pub meeting_source: Option<String>,
+    pub privacy_flag: Option<String>,
+    pub recording_enabled: Option<bool>,
+    pub time_zone_rules_xml: Option<String>,
+    pub external_conference_xml: Option<String>,
+    pub externally_hosted_dial_string: Option<String>,
+    pub external_source_id: Option<String>,
+    pub external_primary_key: Option<String>,
+    /// `None`: the element was absent (leave participants as they are on update).
+    pub participants: Option<Vec<Participant>>,
+    /// The Version the client read; `None` when it did not send one (older API versions).
+    pub version: Option<i32>,
+    /// The client sent a RecurrencePattern that describes a series (not FrequencyType Default).
+    pub recurrent: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingMode {
+    Strict,
+    BestEffortForced,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionType {
+    New,
+    Updated,
+    Deleted,
+}
+
+impl TransactionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionType::New => "New",
+            TransactionType::Updated => "Updated",
+            TransactionType::Deleted => "Deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> TransactionType {
+        match s {
+            "New" => TransactionType::New,
+            "Deleted" => TransactionType::Deleted,
+            _ => TransactionType::Updated,
+        }
+    }
+}
+
+/// One row of the replication log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    pub id: i64,
+    pub conference_id: i64,
+    pub kind: TransactionType,
+    pub performed_by_user_id: i64,
+    pub system_ids: Vec<i64>,
+    pub external_source_id: Option<String>,
+    pub external_primary_key: Option<String>,
+}
+
+/// A bookable system (endpoint or room) from the inventory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct System {
+    pub id: i64,
+    pub name: String,
+    pub category: SystemCategory,
+    pub sip_uri: Option<String>,
+    pub h323_id: Option<String>,
+    pub e164_alias: Option<String>,
+    pub time_zone: Option<String>,
+    pub allow_booking: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SystemCategory {
+    Endpoint,
+    Equipment,
+    Room,
+    Recording,
+}
+
+impl SystemCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemCategory::Endpoint => "Endpoint",
+            SystemCategory::Equipment => "Equipment",
+            SystemCategory::Room => "Room",
+            SystemCategory::Recording => "Recording",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SystemCategory> {
+        match s.to_ascii_lowercase().as_str() {
+            "endpoint" => Some(SystemCategory::Endpoint),
+            "equipment" => Some(SystemCategory::Equipment),
+            "room" => Some(SystemCategory::Room),
+            "recording" => Some(SystemCategory::Recording),
+            _ => None,
+        }
+    }
+}
+
+/// A user that may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub site_admin: bool,
+}

@@ -1,0 +1,9 @@
+//! Pure booking vocabulary and rules: no I/O, no SOAP, no SQL.
+pub mod conference;
+pub mod error;
+pub mod state;
+pub mod time;
+pub mod validate;
+
+pub use conference::*;
+pub use error::{Error, ErrorCode};

@@ -1,0 +1,58 @@
+//! Which state a client sees, derived from what is stored and the clock.
+use super::conference::{Conference, ConferenceState, StatusFilter, StoredStatus};
+use chrono::{DateTime, Utc};
+
+pub fn state_of(c: &Conference, now: DateTime<Utc>) -> ConferenceState {
+    match c.status {
+        StoredStatus::Deleted => ConferenceState::Deleted,
+        StoredStatus::Defective => ConferenceState::Defective,
+        StoredStatus::Booked if now < c.start => ConferenceState::Pending,
+        StoredStatus::Booked if now < c.end => ConferenceState::Ongoing,
+        StoredStatus::Booked => ConferenceState::Finished,
+    }
+}
+
+/// Whether a conference in `state` is listed under `filter`.
+pub fn matches(filter: StatusFilter, state: ConferenceState) -> bool {
+    use ConferenceState as S;
+    match filter {
+        StatusFilter::All => true,
+        StatusFilter::AllExceptDeleted => state != S::Deleted,
+        StatusFilter::Pending => state == S::Pending,
+        StatusFilter::Ongoing => state == S::Ongoing,
+        StatusFilter::Finished => state == S::Finished,
+        StatusFilter::PendingAndOngoing => matches!(state, S::Pending | S::Ongoing),
+        StatusFilter::Defective => state == S::Defective,
+        StatusFilter::Deleted => state == S::Deleted,
+        // bridgebook keeps no approval queue and saves what it accepts.
+        StatusFilter::MeetingRequest | StatusFilter::Rejected | StatusFilter::NotSaved => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ConferenceState as S;
+    use StatusFilter as F;
+
+    #[test]
+    fn filters() {
+        let table: &[(F, S, bool)] = &[
+            (F::All, S::Deleted, true),
+            (F::AllExceptDeleted, S::Deleted, false),
+            (F::AllExceptDeleted, S::Defective, true),
+            (F::Pending, S::Pending, true),
+            (F::Pending, S::Ongoing, false),
+            (F::PendingAndOngoing, S::Ongoing, true),
+            (F::PendingAndOngoing, S::Finished, false),
+            (F::Finished, S::Finished, true),
+            (F::Defective, S::Defective, true),
+            (F::Deleted, S::Deleted, true),
+            (F::Deleted, S::Pending, false),
+            (F::MeetingRequest, S::Pending, false),
+        ];
+        for (f, s, want) in table {
+            assert_eq!(matches(*f, *s), *want, "{f:?} {s:?}");
+        }
+    }
+}

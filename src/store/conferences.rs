@@ -1,0 +1,356 @@
+//! Conferences, their participants and the endpoint reservations that keep systems from
+//! being double booked.
+use super::schema::{conferences, participants, reservations};
+use super::DbConnection;
+use crate::domain::time::{from_epoch, to_epoch};
+use crate::domain::{
+    CallType, Conference, Error, ErrorCode, Owner, Participant, Settings, StoredStatus,
+};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = conferences)]
+struct Row {
+    id: i64,
+    title: String,
+    start_at: i64,
+    end_at: i64,
+    owner_id: i64,
+    owner_user_name: Option<String>,
+    owner_first_name: Option<String>,
+    owner_last_name: Option<String>,
+    owner_email: Option<String>,
+    settings: String,
+    external_source_id: Option<String>,
+    external_primary_key: Option<String>,
+    version: i32,
+    status: String,
+    defective_reason: Option<String>,
+    transaction_id: i64,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = conferences, treat_none_as_null = true)]
+struct Write<'a> {
+    title: &'a str,
+    start_at: i64,
+    end_at: i64,
+    owner_id: i64,
+    owner_user_name: Option<&'a str>,
+    owner_first_name: Option<&'a str>,
+    owner_last_name: Option<&'a str>,
+    owner_email: Option<&'a str>,
+    settings: String,
+    external_source_id: Option<&'a str>,
+    external_primary_key: Option<&'a str>,
+    version: i32,
+    status: &'a str,
+    defective_reason: Option<&'a str>,
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = participants)]
+struct ParticipantRow {
+    conference_id: i64,
+    position: i32,
+    participant_id: i64,
+    name_or_number: Option<String>,
+    email: Option<String>,
+    call_type: String,
+}
+
+fn call_type_code(t: CallType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn call_type_of(code: &str) -> Result<CallType, Error> {
+    serde_json::from_value(serde_json::Value::String(code.to_string()))
+        .map_err(|e| Error::internal(format!("stored call type '{code}': {e}")))
+}
+
+fn write_of(c: &Conference) -> Result<Write<'_>, Error> {
+    Ok(Write {
+        title: &c.title,
+        start_at: to_epoch(c.start),
+        end_at: to_epoch(c.end),
+        owner_id: c.owner.id,
+        owner_user_name: c.owner.user_name.as_deref(),
+        owner_first_name: c.owner.first_name.as_deref(),
+        owner_last_name: c.owner.last_name.as_deref(),
+        owner_email: c.owner.email.as_deref(),
+        settings: serde_json::to_string(&c.settings)
+            .map_err(|e| Error::internal(e.to_string()))?,
+        external_source_id: c.external_source_id.as_deref(),
+        external_primary_key: c.external_primary_key.as_deref(),
+        version: c.version,
+        status: c.status.as_str(),
+        defective_reason: c.defective_reason.as_deref(),
+    })
+}
+
+fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, Error> {
+    let settings: Settings = serde_json::from_str(&r.settings)
+        .map_err(|e| Error::internal(format!("stored settings of {}: {e}", r.id)))?;
+    Ok(Conference {
+        id: r.id,
+        title: r.title,
+        start: from_epoch(r.start_at),
+        end: from_epoch(r.end_at),
+        owner: Owner {
+            id: r.owner_id,
+            user_name: r.owner_user_name,
+            first_name: r.owner_first_name,
+            last_name: r.owner_last_name,
+            email: r.owner_email,
+        },
+        settings,
+        participants,
+        external_source_id: r.external_source_id,
+        external_primary_key: r.external_primary_key,
+        version: r.version,
+        status: StoredStatus::parse(&r.status),
+        defective_reason: r.defective_reason,
+        transaction_id: r.transaction_id,
+    })
+}
+
+/// Inserts a new conference (its `id` is ignored) and returns the id it was given.
+pub fn insert(conn: &mut DbConnection, c: &Conference, created_by: i64) -> Result<i64, Error> {
+    let id = diesel::insert_into(conferences::table)
+        .values((write_of(c)?, conferences::created_by.eq(created_by)))
+        .returning(conferences::id)
+        .get_result::<i64>(conn)?;
+    replace_participants(conn, id, &c.participants)?;
+    Ok(id)
+}
+
+/// Overwrites a stored conference if it still has `expected_version`.
+pub fn update(conn: &mut DbConnection, c: &Conference, expected_version: i32) -> Result<(), Error> {
+    let n = diesel::update(
+        conferences::table
+            .filter(conferences::id.eq(c.id))
+            .filter(conferences::version.eq(expected_version)),
+    )
+    .set(write_of(c)?)
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Error::new(
+            ErrorCode::ConcurrentModification,
+            format!("Conference {} was changed by someone else; read it again.", c.id),
+        ));
+    }
+    replace_participants(conn, c.id, &c.participants)
+}
+
+pub fn set_transaction_id(conn: &mut DbConnection, id: i64, transaction_id: i64) -> Result<(), Error> {
+    diesel::update(conferences::table.find(id))
+        .set(conferences::transaction_id.eq(transaction_id))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn replace_participants(conn: &mut DbConnection, id: i64, list: &[Participant]) -> Result<(), Error> {
+    diesel::delete(participants::table.filter(participants::conference_id.eq(id))).execute(conn)?;
+    let rows: Vec<ParticipantRow> = list
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ParticipantRow {
+            conference_id: id,
+            position: i as i32,
+            participant_id: p.id,
+            name_or_number: p.name_or_number.clone(),
+            email: p.email.clone(),
+            call_type: call_type_code(p.call_type),
+        })
+        .collect();
+    // One statement per row: the multi-backend connection has no batch insert.
+    for row in &rows {
+        diesel::insert_into(participants::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn load_participants(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<Participant>>, Error> {
+    let rows: Vec<ParticipantRow> = participants::table
+        .filter(participants::conference_id.eq_any(ids))
+        .order((participants::conference_id, participants::position))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<Participant>> = HashMap::new();
+    for r in rows {
+        map.entry(r.conference_id).or_default().push(Participant {
+            id: r.participant_id,
+            name_or_number: r.name_or_number,
+            email: r.email,
+            call_type: call_type_of(&r.call_type)?,
+        });
+    }
+    Ok(map)
+}
+
+fn with_participants(conn: &mut DbConnection, rows: Vec<Row>) -> Result<Vec<Conference>, Error> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut parts = load_participants(conn, &ids)?;
+    rows.into_iter()
+        .map(|r| {
+            let p = parts.remove(&r.id).unwrap_or_default();
+            conference_of(r, p)
+        })
+        .collect()
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<Conference>, Error> {
+    let row = conferences::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_participants(conn, row.into_iter().collect())?.pop())
+}
+
+/// The conference a client knows by its own ids; a live booking wins over deleted ones.
+pub fn by_external(
+    conn: &mut DbConnection,
+    source: &str,
+    key: &str,
+) -> Result<Option<Conference>, Error> {
+    let rows: Vec<Row> = conferences::table
+        .filter(conferences::external_source_id.eq(source))
+        .filter(conferences::external_primary_key.eq(key))
+        .order(conferences::id.desc())
+        .select(Row::as_select())
+        .load(conn)?;
+    let best = rows
+        .iter()
+        .position(|r| r.status != StoredStatus::Deleted.as_str())
+        .unwrap_or(0);
+    let row = rows.into_iter().nth(best);
+    Ok(with_participants(conn, row.into_iter().collect())?.pop())
+}
+
+/// Conferences overlapping [from, to), optionally only those owned or booked by `user`.
+pub fn in_window(
+    conn: &mut DbConnection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    user: Option<i64>,
+) -> Result<Vec<Conference>, Error> {
+    let mut q = conferences::table
+        .filter(conferences::start_at.lt(to_epoch(to)))
+        .filter(conferences::end_at.gt(to_epoch(from)))
+        .select(Row::as_select())
+        .order(conferences::start_at)
+        .into_boxed();
+    if let Some(uid) = user {
+        q = q.filter(
+            conferences::owner_id
+                .eq(uid)
+                .or(conferences::created_by.eq(uid)),
+        );
+    }
+    let rows = q.load(conn)?;
+    with_participants(conn, rows)
+}
+
+/// Conferences overlapping [from, to) in which any of `system_ids` takes part.
+pub fn for_systems(
+    conn: &mut DbConnection,
+    system_ids: &[i64],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Conference>, Error> {
+    let tms = call_type_code(CallType::Tms);
+    let ids = participants::table
+        .filter(participants::participant_id.eq_any(system_ids))
+        .filter(participants::call_type.eq(tms))
+        .select(participants::conference_id);
+    let rows = conferences::table
+        .filter(conferences::id.eq_any(ids))
+        .filter(conferences::start_at.lt(to_epoch(to)))
+        .filter(conferences::end_at.gt(to_epoch(from)))
+        .select(Row::as_select())
+        .order(conferences::start_at)
+        .load(conn)?;
+    with_participants(conn, rows)
+}
+
+/// A system already reserved by another conference in the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub system_id: i64,
+    pub conference_id: i64,
+}
+
+pub fn conflicts(
+    conn: &mut DbConnection,
+    system_ids: &[i64],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    except_conference: Option<i64>,
+) -> Result<Vec<Conflict>, Error> {
+    let rows: Vec<(i64, i64)> = reservations::table
+        .filter(reservations::system_id.eq_any(system_ids))
+        .filter(reservations::start_at.lt(to_epoch(end)))
+        .filter(reservations::end_at.gt(to_epoch(start)))
+        .filter(reservations::conference_id.ne(except_conference.unwrap_or(0)))
+        .select((reservations::system_id, reservations::conference_id))
+        .order((reservations::system_id, reservations::conference_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(system_id, conference_id)| Conflict {
+            system_id,
+            conference_id,
+        })
+        .collect())
+}
+
+/// Makes `system_ids` the systems held busy by conference `id` over [start, end).
+pub fn reserve(
+    conn: &mut DbConnection,
+    id: i64,
+    system_ids: &[i64],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<(), Error> {
+    release(conn, id)?;
+    let rows: Vec<_> = system_ids
+        .iter()
+        .map(|s| {
+            (
+                reservations::conference_id.eq(id),
+                reservations::system_id.eq(*s),
+                reservations::start_at.eq(to_epoch(start)),
+                reservations::end_at.eq(to_epoch(end)),
+            )
+        })
+        .collect();
+    for row in rows {
+        diesel::insert_into(reservations::table)
+            .values(row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn release(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+    diesel::delete(reservations::table.filter(reservations::conference_id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// Ends the reservations of conference `id` at `end` (the meeting was ended early).
+pub fn cut_reservations(conn: &mut DbConnection, id: i64, end: DateTime<Utc>) -> Result<(), Error> {
+    diesel::update(reservations::table.filter(reservations::conference_id.eq(id)))
+        .set(reservations::end_at.eq(to_epoch(end)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Persistence: a pool of SQLite or PostgreSQL connections chosen by URL, migrations, and
+//! the repositories. Every writing call runs in one database transaction.
+pub mod conferences;
+pub mod schema;
+pub mod systems;
+pub mod transactions;
+pub mod users;
+
+use crate::domain::{Error, ErrorCode};
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Mutex;
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Any key fits: it only has to be the same for every instance sharing one database.
+const TRANSACTION_LOG_LOCK: i64 = 0x6272_6467_626b;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens connections of the backend the URL names, never falling back to another.
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
+                // WAL lets readers run beside the single writer; the busy timeout covers
+                // other processes (a migration, an admin's sqlite3 shell).
+                c.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url)
+}
+
+pub struct Store {
+    pool: Pool<Manager>,
+    backend: Backend,
+    /// SQLite has one writer; queueing writers here instead of in SQLite's busy loop keeps
+    /// their order fair and their latency predictable.
+    sqlite_writer: Mutex<()>,
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as D};
+        match &e {
+            D::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.constraint_name() == Some("reservations_no_overlap") =>
+            {
+                Error::new(
+                    ErrorCode::SystemAlreadyBooked,
+                    "A system was booked by another request at the same moment.",
+                )
+            }
+            D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                Error::new(ErrorCode::ServerBusy, "The database is busy; try again.")
+            }
+            _ => Error::new(ErrorCode::DatabaseDown, format!("Database error: {e}")),
+        }
+    }
+}
+
+fn pool_error(e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::DatabaseDown, format!("The database is not reachable: {e}"))
+}
+
+impl Store {
+    /// Opens the database at `url` (a SQLite path or `sqlite://` URL, or `postgres://…`).
+    pub fn open(url: &str, pool_size: u32) -> Result<Store, Error> {
+        let backend = Backend::of_url(url);
+        if backend == Backend::Sqlite {
+            let path = std::path::Path::new(sqlite_path(url));
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(pool_error)?;
+            }
+        }
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager {
+                url: url.to_string(),
+                backend,
+            })
+            .map_err(pool_error)?;
+        Ok(Store {
+            pool,
+            backend,
+            sqlite_writer: Mutex::new(()),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations this binary carries that the database has not seen.
+    pub fn migrate(&self) -> Result<Vec<String>, Error> {
+        let mut conn = self.pool.get().map_err(pool_error)?;
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS),
+        }
+        .map_err(|e| Error::new(ErrorCode::DatabaseDown, format!("Migration failed: {e}")))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    }
+
+    /// Runs read-only work on a pooled connection.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.pool.get().map_err(pool_error)?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in one database transaction: all of it is committed, or none of it.
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
+        let mut conn = self.pool.get().map_err(pool_error)?;
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+}
+
+/// Serialises appends to the replication log so ids become visible in commit order
+/// (design decision 4). The lock is released when the surrounding transaction ends.
+pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error> {
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({TRANSACTION_LOG_LOCK})"))?;
+    }
+    Ok(())
+}

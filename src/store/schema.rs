@@ -1,0 +1,89 @@
+//! Table definitions shared by the SQLite and PostgreSQL migrations.
+diesel::table! {
+    systems (id) {
+        id -> BigInt,
+        name -> Text,
+        category -> Text,
+        sip_uri -> Nullable<Text>,
+        h323_id -> Nullable<Text>,
+        e164_alias -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
+        allow_booking -> Bool,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        email -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        site_admin -> Bool,
+    }
+}
+
+diesel::table! {
+    conferences (id) {
+        id -> BigInt,
+        title -> Text,
+        start_at -> BigInt,
+        end_at -> BigInt,
+        owner_id -> BigInt,
+        owner_user_name -> Nullable<Text>,
+        owner_first_name -> Nullable<Text>,
+        owner_last_name -> Nullable<Text>,
+        owner_email -> Nullable<Text>,
+        settings -> Text,
+        external_source_id -> Nullable<Text>,
+        external_primary_key -> Nullable<Text>,
+        version -> Integer,
+        status -> Text,
+        defective_reason -> Nullable<Text>,
+        transaction_id -> BigInt,
+        created_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    participants (conference_id, position) {
+        conference_id -> BigInt,
+        position -> Integer,
+        participant_id -> BigInt,
+        name_or_number -> Nullable<Text>,
+        email -> Nullable<Text>,
+        call_type -> Text,
+    }
+}
+
+diesel::table! {
+    reservations (conference_id, system_id) {
+        conference_id -> BigInt,
+        system_id -> BigInt,
+        start_at -> BigInt,
+        end_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    transactions (id) {
+        id -> BigInt,
+        conference_id -> BigInt,
+        kind -> Text,
+        performed_by -> BigInt,
+        system_ids -> Text,
+        external_source_id -> Nullable<Text>,
+        external_primary_key -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    systems,
+    users,
+    conferences,
+    participants,
+    reservations,
+    transactions
+);

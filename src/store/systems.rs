@@ -1,0 +1,87 @@
+//! The bookable systems (endpoints and rooms).
+use super::schema::systems;
+use super::DbConnection;
+use crate::domain::{Error, System, SystemCategory};
+use diesel::prelude::*;
+
+#[derive(Queryable, Insertable, AsChangeset)]
+#[diesel(table_name = systems)]
+struct Row {
+    id: i64,
+    name: String,
+    category: String,
+    sip_uri: Option<String>,
+    h323_id: Option<String>,
+    e164_alias: Option<String>,
+    time_zone: Option<String>,
+    allow_booking: bool,
+}
+
+impl From<Row> for System {
+    fn from(r: Row) -> System {
+        System {
+            id: r.id,
+            name: r.name,
+            category: SystemCategory::parse(&r.category).unwrap_or(SystemCategory::Endpoint),
+            sip_uri: r.sip_uri,
+            h323_id: r.h323_id,
+            e164_alias: r.e164_alias,
+            time_zone: r.time_zone,
+            allow_booking: r.allow_booking,
+        }
+    }
+}
+
+impl From<&System> for Row {
+    fn from(s: &System) -> Row {
+        Row {
+            id: s.id,
+            name: s.name.clone(),
+            category: s.category.as_str().to_string(),
+            sip_uri: s.sip_uri.clone(),
+            h323_id: s.h323_id.clone(),
+            e164_alias: s.e164_alias.clone(),
+            time_zone: s.time_zone.clone(),
+            allow_booking: s.allow_booking,
+        }
+    }
+}
+
+pub fn upsert(conn: &mut DbConnection, system: &System) -> Result<(), Error> {
+    let row = Row::from(system);
+    let updated = diesel::update(systems::table.find(system.id))
+        .set(&row)
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(systems::table)
+            .values(&row)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<System>, Error> {
+    Ok(systems::table
+        .find(id)
+        .first::<Row>(conn)
+        .optional()?
+        .map(System::from))
+}
+
+pub fn many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<System>, Error> {
+    Ok(systems::table
+        .filter(systems::id.eq_any(ids))
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(System::from)
+        .collect())
+}
+
+pub fn all(conn: &mut DbConnection) -> Result<Vec<System>, Error> {
+    Ok(systems::table
+        .order(systems::id)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(System::from)
+        .collect())
+}
