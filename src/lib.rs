@@ -1,5 +1,10 @@
 //! bridgebook: a booking engine that serves the Cisco TMS Extension Booking API.
+pub mod api;
+pub mod app;
 pub mod booking;
+pub mod config;
+pub mod contract;
 pub mod domain;
 pub mod planner;
+pub mod soap;
 pub mod store;

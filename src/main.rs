@@ -1,1 +1,126 @@
-fn main() {}
+//! The bridgebook command line: serve, migrate, hash-password.
+use bridgebook::app;
+use bridgebook::config::Config;
+use bridgebook::soap::{auth, server};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "bridgebook",
+    version,
+    about = "A booking engine that serves the Cisco TMS Extension Booking API (TMSBA).",
+    long_about = "A booking engine that serves the Cisco TMS Extension Booking API (TMSBA).\n\n\
+Configuration comes from bridgebook.toml (see --config) and BRIDGEBOOK_* environment \
+variables, which override any key (nested keys joined by a double underscore)."
+)]
+struct Cli {
+    /// Path of bridgebook.toml. Without it, only the defaults and the environment apply.
+    #[arg(long, global = true, env = "BRIDGEBOOK_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database to use: a SQLite file path (default ./data/bridgebook.db) or a
+    /// postgres:// URL. Overrides database_url of the configuration.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the SOAP services (migrating the database first) until interrupted.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free port). Overrides
+        /// listen of the configuration.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Reads a password from standard input and prints its argon2 hash for a [[user]]
+    /// table's password_hash.
+    HashPassword,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BRIDGEBOOK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("bridgebook: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let load = || -> Result<Config, String> {
+        let mut c = Config::load(cli.config.as_deref())?;
+        if let Some(url) = &cli.database_url {
+            c.database_url = url.clone();
+        }
+        Ok(c)
+    };
+    match &cli.command {
+        Command::HashPassword => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            let password = line.trim_end_matches(['\r', '\n']);
+            if password.is_empty() {
+                return Err("no password on standard input".into());
+            }
+            println!("{}", auth::hash_password(password)?);
+            Ok(())
+        }
+        Command::Migrate => {
+            let c = load()?;
+            let store = bridgebook::store::Store::open(&c.database_url, 1).map_err(|e| e.message)?;
+            let applied = store.migrate().map_err(|e| e.message)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::Serve { listen } => {
+            let mut c = load()?;
+            if let Some(l) = listen {
+                c.listen = l.clone();
+            }
+            serve(c)
+        }
+    }
+}
+
+fn serve(c: Config) -> Result<(), String> {
+    let app = Arc::new(app::build(&c)?);
+    let workers = if c.workers == 0 {
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    } else {
+        c.workers
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let data = actix_web::web::Data::new(app);
+        let http = actix_web::HttpServer::new(move || {
+            actix_web::App::new()
+                .app_data(data.clone())
+                .configure(server::configure)
+        })
+        .workers(workers)
+        .bind(&c.listen)
+        .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
+        for addr in http.addrs() {
+            // Tests and scripts read this line to find an ephemeral port.
+            println!("bridgebook listening on http://{addr}");
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        http.run().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,295 @@
+//! The booking service's operations.
+use super::convert::{booking_mode, request_of, status_filter, wire_of, Detail};
+use super::{request, result, scalar, unknown_operation, Call, Reply};
+use crate::booking::Booking;
+use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
+use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
+use crate::contract::operations::*;
+use crate::domain::time::{parse_utc, parse_xsd};
+use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
+
+pub const OPERATIONS: &[&str] = &[
+    "DeleteConferenceByExternalId",
+    "DeleteConferenceById",
+    "DeleteConferenceInstanceByExternalId",
+    "DeleteConferenceRecInstanceById",
+    "EndConferenceByExternalId",
+    "EndConferenceById",
+    "GetConferenceById",
+    "GetConferencesForUser",
+    "GetConferenceBookingEventMail",
+    "GetConferenceByExternalId",
+    "GetConferenceIdByExternalId",
+    "GetConferenceInstanceByExternalId",
+    "GetConferenceInviteMail",
+    "GetConferencesForSystems",
+    "GetDefaultConference",
+    "GetRecordingAliases",
+    "GetRecurrentConferenceById",
+    "GetRecurrentConferenceByIdWithFirstOngoingOrPendingStartTime",
+    "GetTimeZoneRulesById",
+    "GetTransactionsSince",
+    "GetTransactionsSinceWithExternalId",
+    "SaveConferenceWithMode",
+    "SaveConference",
+    "SaveConferenceRecInstanceWithMode",
+    "SaveConferenceRecInstance",
+    "SaveConferences",
+];
+
+/// Operations whose features (series, time-zone database, mail templates, recording) are
+/// not part of this version; they answer an UNKNOWN fault that names them.
+pub const NOT_YET_AVAILABLE: &[&str] = &[
+    "DeleteConferenceInstanceByExternalId",
+    "DeleteConferenceRecInstanceById",
+    "GetConferenceInstanceByExternalId",
+    "SaveConferenceRecInstanceWithMode",
+    "SaveConferenceRecInstance",
+    "GetTimeZoneRulesById",
+    "GetConferenceInviteMail",
+    "GetConferenceBookingEventMail",
+    "GetRecordingAliases",
+];
+
+pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
+    let now = b.now();
+    let full = |c: &Conference| wire_of(c, now, Detail::Full);
+    match call.operation {
+        op if NOT_YET_AVAILABLE.contains(&op) => Err(Error::not_yet_available(op)),
+        "GetDefaultConference" => {
+            let mut reply = result(call, full(&b.default_conference(call.user)))?;
+            reply.extra_header = Some(format!(
+                r#"<VersionSoapHeader xmlns="{}"><ConfAPIVersion>{}</ConfAPIVersion></VersionSoapHeader>"#,
+                crate::contract::BOOKING_NS,
+                crate::contract::API_VERSION
+            ));
+            Ok(reply)
+        }
+        "SaveConferenceWithMode" => {
+            let r: SaveConference = request(call)?;
+            let saved = b.save(&request_of(&conference_of(&r)?)?, booking_mode(r.BookingMode), call.user)?;
+            result(
+                call,
+                ConferenceSaveResult {
+                    Conference: full(&saved),
+                },
+            )
+        }
+        "SaveConference" => {
+            let r: SaveConference = request(call)?;
+            let saved = b.save(&request_of(&conference_of(&r)?)?, BookingMode::Strict, call.user)?;
+            result(call, full(&saved))
+        }
+        "SaveConferences" => {
+            let r: SaveConferences = request(call)?;
+            let reqs = r
+                .Conferences
+                .iter()
+                .map(request_of)
+                .collect::<Result<Vec<_>, _>>()?;
+            let saved = b.save_all(&reqs, call.user)?;
+            result(
+                call,
+                ArrayOfConference {
+                    Conference: saved.iter().map(full).collect(),
+                },
+            )
+        }
+        "GetConferenceById"
+        | "GetRecurrentConferenceById"
+        | "GetRecurrentConferenceByIdWithFirstOngoingOrPendingStartTime" => {
+            let r: ById = request(call)?;
+            result(call, full(&b.get(r.ConferenceId as i64)?))
+        }
+        "GetConferenceByExternalId" => {
+            let (src, key) = external_ids(&request(call)?)?;
+            result(call, full(&b.get_by_external(&src, &key)?))
+        }
+        "GetConferenceIdByExternalId" => {
+            let r: ByExternalId = request(call)?;
+            let (src, key) = external_ids(&r)?;
+            let c = b.get_by_external(&src, &key)?;
+            check_instance(&c, &r)?;
+            scalar(call, &(c.id as i32))
+        }
+        "GetConferencesForUser" => {
+            let r: GetConferencesForUser = request(call)?;
+            let (from, to) = window(&r.StartTime, &r.EndTime)?;
+            let list = b.for_user(
+                r.UserName.as_deref().unwrap_or(""),
+                from,
+                to,
+                status_filter(r.ConferenceStatus.unwrap_or(ConferenceStatus::All)),
+                call.user,
+            )?;
+            listing(call, &list, now)
+        }
+        "GetConferencesForSystems" => {
+            let r: GetConferencesForSystems = request(call)?;
+            let (from, to) = window(&r.StartTime, &r.EndTime)?;
+            let ids: Vec<i64> = r.SystemIds.iter().map(|i| *i as i64).collect();
+            let list = b.for_systems(
+                &ids,
+                from,
+                to,
+                status_filter(r.ConferenceStatus.unwrap_or(ConferenceStatus::All)),
+            )?;
+            listing(call, &list, now)
+        }
+        "DeleteConferenceById" => {
+            let r: ById = request(call)?;
+            b.delete(r.ConferenceId as i64, call.user)?;
+            Ok(Reply::default())
+        }
+        "DeleteConferenceByExternalId" => {
+            let (src, key) = external_ids(&request(call)?)?;
+            b.delete_by_external(&src, &key, call.user)?;
+            Ok(Reply::default())
+        }
+        "EndConferenceById" => {
+            let r: ById = request(call)?;
+            b.end(r.ConferenceId as i64, call.user)?;
+            Ok(Reply::default())
+        }
+        "EndConferenceByExternalId" => {
+            let r: ByExternalId = request(call)?;
+            let (src, key) = external_ids(&r)?;
+            check_instance(&b.get_by_external(&src, &key)?, &r)?;
+            b.end_by_external(&src, &key, call.user)?;
+            Ok(Reply::default())
+        }
+        "GetTransactionsSince" => {
+            let r: GetTransactionsSince = request(call)?;
+            let page = b.transactions_since(r.CurrentTransactionId, system_filter(&r.SystemId)?)?;
+            let mut list: Vec<Transaction> = page.transactions.iter().map(transaction).collect();
+            if page.incomplete {
+                list.push(Transaction {
+                    TransactionId: list.last().map(|t| t.TransactionId).unwrap_or(0),
+                    TransType: Some(WireKind::ListIncomplete),
+                    ..Default::default()
+                });
+            }
+            scalar(call, &ArrayOfTransaction { Transaction: list })
+        }
+        "GetTransactionsSinceWithExternalId" => {
+            let r: GetTransactionsSince = request(call)?;
+            let page = b.transactions_since(r.CurrentTransactionId, system_filter(&r.SystemId)?)?;
+            let mut list: Vec<TransactionWithExternalId> = page
+                .transactions
+                .iter()
+                .map(|t| {
+                    let w = transaction(t);
+                    TransactionWithExternalId {
+                        TransactionId: w.TransactionId,
+                        ConferenceId: w.ConferenceId,
+                        TransType: w.TransType,
+                        PerformedByUserId: w.PerformedByUserId,
+                        ParticipantIds: w.ParticipantIds,
+                        ExternalSourceId: t.external_source_id.clone(),
+                        ExternalPrimaryKey: t.external_primary_key.clone(),
+                        RecurrenceIdUTC: None,
+                    }
+                })
+                .collect();
+            if page.incomplete {
+                list.push(TransactionWithExternalId {
+                    TransactionId: list.last().map(|t| t.TransactionId).unwrap_or(0),
+                    TransType: Some(WireKind::ListIncomplete),
+                    ..Default::default()
+                });
+            }
+            scalar(
+                call,
+                &ArrayOfTransactionWithExternalId {
+                    TransactionWithExternalId: list,
+                },
+            )
+        }
+        _ => Err(unknown_operation(call)),
+    }
+}
+
+fn conference_of(r: &SaveConference) -> Result<WireConference, Error> {
+    r.Conference
+        .clone()
+        .ok_or_else(|| Error::malformed("The request holds no Conference element."))
+}
+
+fn listing(call: &Call, list: &[Conference], now: chrono::DateTime<chrono::Utc>) -> Result<Reply, Error> {
+    result(
+        call,
+        ArrayOfConference {
+            Conference: list.iter().map(|c| wire_of(c, now, Detail::Listing)).collect(),
+        },
+    )
+}
+
+fn external_ids(r: &ByExternalId) -> Result<(String, String), Error> {
+    match (&r.ExternalSourceId, &r.ExternalConferenceId) {
+        (Some(s), Some(k)) if !k.is_empty() => Ok((s.clone(), k.clone())),
+        _ => Err(Error::new(
+            ErrorCode::MeetingNotFound,
+            "ExternalSourceId and ExternalConferenceId are both required.",
+        )),
+    }
+}
+
+/// A single meeting has exactly one instance: the one starting at its start time.
+fn check_instance(c: &Conference, r: &ByExternalId) -> Result<(), Error> {
+    match r.RecurrenceIdUTC.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(()),
+        Some(s) => {
+            let at = parse_utc(s)?;
+            if at.date_naive() == c.start.date_naive() {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    ErrorCode::InstanceNotFoundWithinPattern,
+                    format!("No such occurrence: conference {} has none on {s}.", c.id),
+                ))
+            }
+        }
+    }
+}
+
+fn window(
+    start: &Option<String>,
+    end: &Option<String>,
+) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), Error> {
+    let parse = |s: &Option<String>, what: &str| {
+        s.as_deref()
+            .ok_or_else(|| Error::new(ErrorCode::InvalidDatetimeFormat, format!("{what} is required.")))
+            .and_then(parse_xsd)
+    };
+    Ok((parse(start, "StartTime")?, parse(end, "EndTime")?))
+}
+
+fn system_filter(s: &Option<String>) -> Result<Option<i64>, Error> {
+    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            Error::new(ErrorCode::SystemNotFound, format!("SystemId '{v}' is not a system id."))
+        }),
+    }
+}
+
+fn transaction(t: &crate::domain::Transaction) -> Transaction {
+    Transaction {
+        TransactionId: t.id as i32,
+        ConferenceId: t.conference_id as i32,
+        TransType: Some(match t.kind {
+            TransactionType::New => WireKind::New,
+            TransactionType::Updated => WireKind::Updated,
+            TransactionType::Deleted => WireKind::Deleted,
+        }),
+        PerformedByUserId: t.performed_by_user_id as i32,
+        ParticipantIds: Some(
+            t.system_ids
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+    }
+}
+

@@ -1,0 +1,120 @@
+//! Assembles a running service from its configuration: store, migrations, inventory,
+//! users, booking rules.
+use crate::api::convert;
+use crate::booking::Booking;
+use crate::config::{BookingConfig, Config};
+use crate::contract::enums as we;
+use crate::domain::validate::BookingRules;
+use crate::domain::{Settings, System, SystemCategory, User};
+use crate::soap::auth::Authenticator;
+use crate::store::{systems, users, Store};
+use std::sync::Arc;
+
+pub struct App {
+    pub booking: Booking,
+    pub auth: Authenticator,
+    pub max_body_bytes: usize,
+}
+
+/// Opens the store, migrates it and loads the configured systems and users.
+pub fn build(config: &Config) -> Result<App, String> {
+    let store = Arc::new(
+        Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?,
+    );
+    store.migrate().map_err(|e| e.message)?;
+    load_inventory(&store, config).map_err(|e| e.message)?;
+    let rules = BookingRules {
+        booking_window_days: config.booking.booking_window_days,
+        default_duration_minutes: config.booking.default_duration_minutes,
+        defaults: default_settings(&config.booking)?,
+    };
+    Ok(App {
+        booking: Booking::new(store.clone(), rules, config.booking.transactions_page_size),
+        auth: Authenticator::new(store),
+        max_body_bytes: config.max_body_bytes,
+    })
+}
+
+fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::Error> {
+    store.write(|conn| {
+        for s in &config.systems {
+            systems::upsert(
+                conn,
+                &System {
+                    id: s.id,
+                    name: s.name.clone(),
+                    category: SystemCategory::parse(&s.category).unwrap_or(SystemCategory::Endpoint),
+                    sip_uri: s.sip_uri.clone(),
+                    h323_id: s.h323_id.clone(),
+                    e164_alias: s.e164_alias.clone(),
+                    time_zone: s.time_zone.clone(),
+                    allow_booking: s.allow_booking,
+                },
+            )?;
+        }
+        for u in &config.users {
+            users::upsert(
+                conn,
+                &User {
+                    id: 0,
+                    username: u.username.clone(),
+                    email: u.email.clone(),
+                    first_name: u.first_name.clone(),
+                    last_name: u.last_name.clone(),
+                    site_admin: u.site_admin,
+                },
+                &u.password_hash,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+fn wire<T: serde::de::DeserializeOwned>(key: &str, value: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(value.to_string()))
+        .map_err(|_| format!("booking.{key}: '{value}' is not a valid value"))
+}
+
+fn not_default<T>(key: &str, v: Option<T>) -> Result<T, String> {
+    v.ok_or_else(|| format!("booking.{key}: 'Default' cannot be a default"))
+}
+
+pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
+    let bw = |key: &str, v: &str| not_default(key, convert::bandwidth(wire::<we::Bandwidth>(key, v)?));
+    Ok(Settings {
+        conference_type: not_default(
+            "conference_type",
+            convert::conference_type(wire("conference_type", &b.conference_type)?),
+        )?,
+        bandwidth: bw("bandwidth", &b.bandwidth)?,
+        isdn_bandwidth: bw("isdn_bandwidth", &b.isdn_bandwidth)?,
+        ip_bandwidth: bw("ip_bandwidth", &b.ip_bandwidth)?,
+        picture_mode: not_default(
+            "picture_mode",
+            convert::picture_mode(wire("picture_mode", &b.picture_mode)?),
+        )?,
+        encrypted: not_default("encryption", convert::encryption(wire("encryption", &b.encryption)?))?,
+        data_conference: not_default(
+            "data_conference",
+            convert::data_conference(wire("data_conference", &b.data_conference)?),
+        )?,
+        extend_option: not_default(
+            "extend_option",
+            convert::extend_option(wire("extend_option", &b.extend_option)?),
+        )?,
+        password: None,
+        billing_code: None,
+        isdn_restrict: false,
+        email_to: None,
+        user_message: None,
+        language: Some(b.language.clone()),
+        location: None,
+        invitees: None,
+        meeting_source: None,
+        privacy_flag: None,
+        recording_enabled: false,
+        time_zone_rules_xml: None,
+        external_conference_xml: None,
+        externally_hosted_dial_string: None,
+    })
+}

@@ -1,0 +1,249 @@
+//! bridgebook.toml as one typed struct; every key can be overridden by a BRIDGEBOOK_*
+//! environment variable (nested keys joined by a double underscore, e.g.
+//! BRIDGEBOOK_BOOKING__BOOKING_WINDOW_DAYS=90).
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the SOAP services listen on.
+    pub listen: String,
+    /// A SQLite file path (or sqlite:// URL), or a postgres:// URL.
+    pub database_url: String,
+    pub pool_size: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    pub booking: BookingConfig,
+    #[serde(rename = "system")]
+    pub systems: Vec<SystemConfig>,
+    #[serde(rename = "user")]
+    pub users: Vec<UserConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "./data/bridgebook.db".into(),
+            pool_size: 8,
+            max_body_bytes: 1024 * 1024,
+            workers: 0,
+            booking: BookingConfig::default(),
+            systems: Vec::new(),
+            users: Vec::new(),
+        }
+    }
+}
+
+/// Conference defaults (TMS: Administrative Tools > Configuration > Conference Settings).
+/// Enumerated values are written as on the wire ("Automatic Call Launch", "30b/1920kbps").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BookingConfig {
+    pub default_duration_minutes: i64,
+    pub booking_window_days: i64,
+    pub conference_type: String,
+    pub bandwidth: String,
+    pub isdn_bandwidth: String,
+    pub ip_bandwidth: String,
+    pub picture_mode: String,
+    pub encryption: String,
+    pub data_conference: String,
+    pub extend_option: String,
+    pub language: String,
+    /// Most transactions one GetTransactionsSince answer holds.
+    pub transactions_page_size: i64,
+}
+
+impl Default for BookingConfig {
+    fn default() -> Self {
+        BookingConfig {
+            default_duration_minutes: 60,
+            booking_window_days: 365,
+            conference_type: "Automatic Call Launch".into(),
+            bandwidth: "6b/384kbps".into(),
+            isdn_bandwidth: "6b/384kbps".into(),
+            ip_bandwidth: "30b/1920kbps".into(),
+            picture_mode: "Enhanced CP".into(),
+            encryption: "If Possible".into(),
+            data_conference: "No".into(),
+            extend_option: "Yes".into(),
+            language: "en-US".into(),
+            transactions_page_size: 1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemConfig {
+    pub id: i64,
+    pub name: String,
+    #[serde(default = "endpoint")]
+    pub category: String,
+    pub sip_uri: Option<String>,
+    pub h323_id: Option<String>,
+    pub e164_alias: Option<String>,
+    pub time_zone: Option<String>,
+    #[serde(default = "yes")]
+    pub allow_booking: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserConfig {
+    pub username: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    /// An argon2 PHC string, as `bridgebook hash-password` prints.
+    pub password_hash: String,
+    #[serde(default)]
+    pub site_admin: bool,
+}
+
+fn endpoint() -> String {
+    "Endpoint".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+const ENV_PREFIX: &str = "BRIDGEBOOK_";
+
+impl Config {
+    /// Reads `path` (when given) and applies the environment's overrides.
+    pub fn load(path: Option<&Path>) -> Result<Config, String> {
+        let text = match path {
+            Some(p) => std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?,
+            None => String::new(),
+        };
+        Config::from_parts(&text, std::env::vars())
+    }
+
+    pub fn from_parts(
+        toml_text: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, String> {
+        let mut value: toml::Table =
+            toml::from_str(toml_text).map_err(|e| format!("bridgebook.toml: {e}"))?;
+        for (key, raw) in env {
+            let Some(rest) = key.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+            set_path(&mut value, &path, scalar(&raw)).map_err(|e| format!("{key}: {e}"))?;
+        }
+        let config: Config = toml::Value::Table(value)
+            .try_into()
+            .map_err(|e| format!("configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.booking.default_duration_minutes <= 0 {
+            return Err("booking.default_duration_minutes must be positive".into());
+        }
+        if self.booking.booking_window_days <= 0 {
+            return Err("booking.booking_window_days must be positive".into());
+        }
+        if self.booking.transactions_page_size <= 0 {
+            return Err("booking.transactions_page_size must be positive".into());
+        }
+        for s in &self.systems {
+            if s.id <= 0 {
+                return Err(format!("system '{}': id must be a positive number", s.name));
+            }
+            if crate::domain::SystemCategory::parse(&s.category).is_none() {
+                return Err(format!(
+                    "system {}: category '{}' is not Endpoint, Equipment, Room or Recording",
+                    s.id, s.category
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn scalar(raw: &str) -> toml::Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        toml::Value::Integer(i)
+    } else if let Ok(b) = raw.parse::<bool>() {
+        toml::Value::Boolean(b)
+    } else {
+        toml::Value::String(raw.to_string())
+    }
+}
+
+fn set_path(table: &mut toml::Table, path: &[String], v: toml::Value) -> Result<(), String> {
+    match path {
+        [] => Err("empty key".into()),
+        [last] => {
+            table.insert(last.clone(), v);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => set_path(t, rest, v),
+                _ => Err(format!("'{first}' is not a table")),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_file_and_environment() {
+        let text = r#"
+listen = "0.0.0.0:9000"
+[booking]
+booking_window_days = 30
+[[system]]
+id = 1
+name = "Oslo room"
+category = "Room"
+"#;
+        let c = Config::from_parts(
+            text,
+            env(&[
+                ("BRIDGEBOOK_DATABASE_URL", "postgres://db/bb"),
+                ("BRIDGEBOOK_BOOKING__BOOKING_WINDOW_DAYS", "90"),
+                ("OTHER", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.database_url, "postgres://db/bb");
+        assert_eq!(c.booking.booking_window_days, 90);
+        assert_eq!(c.booking.default_duration_minutes, 60);
+        assert_eq!(c.systems[0].name, "Oslo room");
+        assert!(c.systems[0].allow_booking);
+    }
+
+    #[test]
+    fn mistakes_name_the_key() {
+        let e = Config::from_parts("lisen = 1", env(&[])).unwrap_err();
+        assert!(e.contains("lisen"), "{e}");
+        let e = Config::from_parts("[booking]\nbooking_window_days = -1", env(&[])).unwrap_err();
+        assert!(e.contains("booking_window_days"), "{e}");
+        let e = Config::from_parts("[[system]]\nid = 2\nname = \"x\"\ncategory = \"MCU\"", env(&[]))
+            .unwrap_err();
+        assert!(e.contains("MCU"), "{e}");
+    }
+}

@@ -1,0 +1,128 @@
+//! HTTP Basic authentication against the users table (argon2 PHC hashes). Verified
+//! credentials are remembered for a few minutes by their SHA-256, so a busy client does not
+//! pay for argon2 on every call.
+use crate::domain::{Error, User};
+use crate::store::{users, Store};
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
+use argon2::Argon2;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const REMEMBER: Duration = Duration::from_secs(300);
+const MAX_REMEMBERED: usize = 10_000;
+
+pub struct Authenticator {
+    store: Arc<Store>,
+    verified: Mutex<HashMap<[u8; 32], (User, Instant)>>,
+}
+
+/// Why a request was turned away before reaching SOAP.
+#[derive(Debug)]
+pub enum Denied {
+    /// No or wrong credentials: HTTP 401.
+    Unauthorized,
+    /// The user store could not be asked.
+    Unavailable(Error),
+}
+
+impl Authenticator {
+    pub fn new(store: Arc<Store>) -> Authenticator {
+        Authenticator {
+            store,
+            verified: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn key(header: &str) -> [u8; 32] {
+        Sha256::digest(header.as_bytes()).into()
+    }
+
+    /// The user already verified for this Authorization header, without blocking.
+    pub fn remembered(&self, header: &str) -> Option<User> {
+        let map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&Self::key(header))
+            .filter(|(_, at)| at.elapsed() < REMEMBER)
+            .map(|(u, _)| u.clone())
+    }
+
+    /// Checks an Authorization header; slow (argon2), call it off the async threads.
+    pub fn verify(&self, header: &str) -> Result<User, Denied> {
+        let (name, password) = parse_basic(header).ok_or(Denied::Unauthorized)?;
+        let creds = self
+            .store
+            .read(|conn| users::by_username(conn, &name))
+            .map_err(Denied::Unavailable)?
+            .ok_or(Denied::Unauthorized)?;
+        let hash = creds.password_hash.as_deref().ok_or(Denied::Unauthorized)?;
+        let parsed = PasswordHash::new(hash).map_err(|_| Denied::Unauthorized)?;
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .map_err(|_| Denied::Unauthorized)?;
+        let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= MAX_REMEMBERED {
+            map.retain(|_, (_, at)| at.elapsed() < REMEMBER);
+        }
+        map.insert(Self::key(header), (creds.user.clone(), Instant::now()));
+        Ok(creds.user)
+    }
+}
+
+/// "Basic base64(user:password)" → (user, password). A DOMAIN\user login keeps its domain.
+pub fn parse_basic(header: &str) -> Option<(String, String)> {
+    let (scheme, value) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (u, p) = text.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
+}
+
+/// An argon2id PHC string for `password`, as `bridgebook hash-password` prints.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_headers() {
+        let table = [
+            ("Basic c3ZjOnNlY3JldA==", Some(("svc", "secret"))),
+            ("basic  c3ZjOnNlY3JldA== ", Some(("svc", "secret"))),
+            ("Basic Y29ycFxzdmM6YTpi", Some(("corp\\svc", "a:b"))),
+            ("Bearer abc", None),
+            ("Basic !!!", None),
+            ("Basic c3Zj", None),
+        ];
+        for (h, want) in table {
+            let got = parse_basic(h);
+            assert_eq!(
+                got.as_ref().map(|(u, p)| (u.as_str(), p.as_str())),
+                want,
+                "{h}"
+            );
+        }
+    }
+
+    #[test]
+    fn hashes_verify() {
+        let h = hash_password("pw").unwrap();
+        let parsed = PasswordHash::new(&h).unwrap();
+        assert!(Argon2::default().verify_password(b"pw", &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"other", &parsed).is_err());
+    }
+}

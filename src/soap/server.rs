@@ -1,0 +1,196 @@
+//! The HTTP side: the two ASMX paths (matched case-insensitively, as IIS does), WSDL at
+//! `?wsdl`, Basic authentication, body limits, and the static health answer.
+use super::auth::Denied;
+use super::envelope::{self, SoapVersion};
+use super::response;
+use crate::api::{self, Call, Service};
+use crate::app::App;
+use crate::domain::Error;
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use std::sync::Arc;
+
+pub const BOOKING_PATH: &str = "/tms/external/booking/bookingservice.asmx";
+pub const REMOTE_SETUP_PATH: &str = "/tms/external/booking/remotesetup/remotesetupservice.asmx";
+const BOOKING_WSDL: &str = include_str!("../../wsdl/BookingService.wsdl");
+const REMOTE_SETUP_WSDL: &str = include_str!("../../wsdl/RemoteSetupService.wsdl");
+const WSDL_PLACEHOLDER_HOST: &str = "http://localhost";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(health))
+        .default_service(web::to(handle));
+}
+
+/// A fixed answer that touches nothing: what load balancers poll, and the baseline the load
+/// tool compares SOAP calls against.
+async fn health() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok")
+}
+
+fn service_of(path: &str) -> Option<Service> {
+    let p = path.to_ascii_lowercase();
+    match p.trim_end_matches('/') {
+        BOOKING_PATH => Some(Service::Booking),
+        REMOTE_SETUP_PATH => Some(Service::RemoteSetup),
+        _ => None,
+    }
+}
+
+fn unauthorized() -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="bridgebook""#))
+        .finish()
+}
+
+async fn handle(req: HttpRequest, mut payload: web::Payload, app: web::Data<Arc<App>>) -> HttpResponse {
+    let Some(service) = service_of(req.path()) else {
+        return HttpResponse::NotFound().finish();
+    };
+    let user = match authenticate(&req, &app).await {
+        Ok(u) => u,
+        Err(Denied::Unauthorized) => return unauthorized(),
+        Err(Denied::Unavailable(e)) => {
+            return HttpResponse::ServiceUnavailable().body(e.message);
+        }
+    };
+    let wants_wsdl = req
+        .query_string()
+        .split('&')
+        .any(|q| q.eq_ignore_ascii_case("wsdl"));
+    let guess = version_from_content_type(&req);
+    let node = format!(
+        "{}://{}{}",
+        req.connection_info().scheme(),
+        req.connection_info().host(),
+        req.path()
+    );
+    if req.method() == actix_web::http::Method::GET {
+        return if wants_wsdl {
+            wsdl(&req, service)
+        } else {
+            HttpResponse::Ok()
+                .content_type("text/plain; charset=utf-8")
+                .body(format!(
+                    "bridgebook {} service. WSDL: {node}?wsdl\nOperations: {}\n",
+                    match service {
+                        Service::Booking => "booking",
+                        Service::RemoteSetup => "remote setup",
+                    },
+                    service.operations().join(", ")
+                ))
+        };
+    }
+    if req.method() != actix_web::http::Method::POST {
+        return HttpResponse::MethodNotAllowed().finish();
+    }
+
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return HttpResponse::BadRequest().finish();
+        };
+        if body.len() + chunk.len() > app.max_body_bytes {
+            let e = Error::malformed(format!(
+                "The request is larger than the {} bytes this service accepts.",
+                app.max_body_bytes
+            ));
+            return fault(guess, &e, &node);
+        }
+        body.extend_from_slice(&chunk);
+    }
+
+    let parsed = match envelope::parse(&body) {
+        Ok(p) => p,
+        Err(e) => return fault(guess, &e, &node),
+    };
+    if !service.operations().contains(&parsed.operation.as_str()) {
+        let e = Error::malformed(format!(
+            "'{}' is not an operation of this service.",
+            parsed.operation
+        ));
+        return fault(parsed.version, &e, &node);
+    }
+    let app2 = Arc::clone(&app);
+    let request = parsed.clone();
+    let outcome = web::block(move || {
+        api::dispatch(
+            service,
+            &app2.booking,
+            &Call {
+                operation: &request.operation,
+                body: &request.body,
+                client_version: request.client_version(),
+                user: &user,
+            },
+        )
+    })
+    .await
+    .unwrap_or_else(|e| Err(Error::internal(format!("the request was interrupted: {e}"))));
+    match outcome {
+        Ok(reply) => HttpResponse::Ok()
+            .content_type(response::content_type(parsed.version))
+            .body(response::success(
+                parsed.version,
+                service.namespace(),
+                &parsed.operation,
+                &parsed.api_header,
+                reply.result.as_deref(),
+                reply.extra_header.as_deref(),
+            )),
+        Err(e) => {
+            tracing::debug!(operation = %parsed.operation, code = e.code.code(), "fault: {}", e.message);
+            fault(parsed.version, &e, &node)
+        }
+    }
+}
+
+async fn authenticate(req: &HttpRequest, app: &Arc<App>) -> Result<crate::domain::User, Denied> {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .ok_or(Denied::Unauthorized)?
+        .to_string();
+    if let Some(u) = app.auth.remembered(&header) {
+        return Ok(u);
+    }
+    let app = Arc::clone(app);
+    web::block(move || app.auth.verify(&header))
+        .await
+        .map_err(|e| Denied::Unavailable(Error::internal(e.to_string())))?
+}
+
+fn version_from_content_type(req: &HttpRequest) -> SoapVersion {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if ct.to_ascii_lowercase().contains("application/soap+xml") {
+        SoapVersion::V12
+    } else {
+        SoapVersion::V11
+    }
+}
+
+fn fault(v: SoapVersion, e: &Error, node: &str) -> HttpResponse {
+    HttpResponse::InternalServerError()
+        .content_type(response::content_type(v))
+        .body(response::fault(v, e, node, None))
+}
+
+/// The WSDL with its service address pointing at the host the client used.
+fn wsdl(req: &HttpRequest, service: Service) -> HttpResponse {
+    let info = req.connection_info();
+    let base = format!("{}://{}", info.scheme(), info.host());
+    let doc = match service {
+        Service::Booking => BOOKING_WSDL,
+        Service::RemoteSetup => REMOTE_SETUP_WSDL,
+    };
+    HttpResponse::Ok()
+        .content_type("text/xml; charset=utf-8")
+        .body(doc.replace(WSDL_PLACEHOLDER_HOST, &base))
+}
