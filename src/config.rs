@@ -114,6 +114,8 @@ fn yes() -> bool {
 }
 
 const ENV_PREFIX: &str = "BRIDGEBOOK_";
+/// Variables of the command line itself, not configuration keys.
+const NOT_KEYS: [&str; 2] = ["LOG", "CONFIG"];
 
 impl Config {
     /// Reads `path` (when given) and applies the environment's overrides.
@@ -136,6 +138,9 @@ impl Config {
             let Some(rest) = key.strip_prefix(ENV_PREFIX) else {
                 continue;
             };
+            if NOT_KEYS.contains(&rest) {
+                continue;
+            }
             let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
             set_path(&mut value, &path, scalar(&raw)).map_err(|e| format!("{key}: {e}"))?;
         }
@@ -225,6 +230,7 @@ category = "Room"
                 ("BRIDGEBOOK_DATABASE_URL", "postgres://db/bb"),
                 ("BRIDGEBOOK_BOOKING__BOOKING_WINDOW_DAYS", "90"),
                 ("OTHER", "x"),
+                ("BRIDGEBOOK_LOG", "debug"),
             ]),
         )
         .unwrap();

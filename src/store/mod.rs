@@ -59,11 +59,11 @@ impl ManageConnection for Manager {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
-                // WAL lets readers run beside the single writer; the busy timeout covers
-                // other processes (a migration, an admin's sqlite3 shell).
+                // The busy timeout covers other processes (a migration, an admin's
+                // sqlite3 shell).
                 c.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(c))
@@ -127,6 +127,14 @@ impl Store {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(pool_error)?;
             }
+            // WAL lets readers run beside the single writer. It is a property of the file,
+            // set once here rather than racing from every pooled connection.
+            SqliteConnection::establish(sqlite_path(url))
+                .and_then(|mut c| {
+                    c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
+                        .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+                })
+                .map_err(pool_error)?;
         }
         let pool = Pool::builder()
             .max_size(pool_size)

@@ -1,0 +1,282 @@
+//! Single-meeting booking as a client sees it: save, read, update, end, delete, conflicts
+//! and the documented refusals, on every backend.
+mod common;
+use common::*;
+
+fn each_backend(f: impl Fn(&Server)) {
+    for b in backends() {
+        let s = Server::start(b);
+        eprintln!("backend {b:?}");
+        f(&s);
+    }
+}
+
+#[test]
+fn book_read_update_end_delete() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let saved = c.save(&conference(60, 90, &(tms(1) + &tms(2))), "Strict");
+        saved.ok();
+        let id = saved.get("ConferenceId").unwrap();
+        assert_eq!(saved.get("Status").as_deref(), Some("Pending"));
+        assert_eq!(saved.get("Version").as_deref(), Some("1"));
+        assert_eq!(saved.get("OwnerUserName").as_deref(), Some(USER));
+
+        let read = c.get(&id);
+        read.ok();
+        assert_eq!(read.get("Title").as_deref(), Some("Test meeting"));
+        assert_eq!(read.all("ParticipantId"), vec!["1", "2"]);
+
+        // Update with the right version, then with the stale one.
+        let update = |version: &str, title: &str| {
+            c.save(
+                &format!("<ConferenceId>{id}</ConferenceId><Title>{title}</Title><Version>{version}</Version>"),
+                "Strict",
+            )
+        };
+        let u = update("1", "Renamed");
+        u.ok();
+        assert_eq!(u.get("Version").as_deref(), Some("2"));
+        assert_eq!(u.get("Title").as_deref(), Some("Renamed"));
+        assert_eq!(u.all("ParticipantId"), vec!["1", "2"], "participants kept when absent");
+        update("1", "Stale").fault(code::CONCURRENT_MODIFICATION);
+        assert_eq!(c.get(&id).get("Title").as_deref(), Some("Renamed"));
+
+        // Ending a pending meeting is refused; a running one ends now.
+        c.call("EndConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
+            .fault(code::MEETINGNOTACTIVE);
+        let running = c.save(&conference(-5, 30, &tms(3)), "Strict");
+        running.ok();
+        let rid = running.get("ConferenceId").unwrap();
+        assert_eq!(running.get("Status").as_deref(), Some("Ongoing"));
+        c.call("EndConferenceById", &format!("<ConferenceId>{rid}</ConferenceId>")).ok();
+        let ended = c.get(&rid);
+        assert_eq!(ended.get("Status").as_deref(), Some("Finished"));
+        let end = ended.get("EndTimeUTC").unwrap();
+        assert!(end <= at(0), "end time set to now: {end}");
+        // The system is free again once the meeting has ended.
+        c.save(&conference(1, 20, &tms(3)), "Strict").ok();
+
+        // Delete; the booking stays readable as Deleted.
+        c.call("DeleteConferenceById", &format!("<ConferenceId>{id}</ConferenceId>")).ok();
+        assert_eq!(c.get(&id).get("Status").as_deref(), Some("Deleted"));
+        c.call("EndConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
+            .fault(code::MEETINGISDELETED);
+        update("3", "Back").fault(code::MEETINGISDELETED);
+        // Its systems are free again.
+        c.save(&conference(60, 90, &(tms(1) + &tms(2))), "Strict").ok();
+        c.get("99999").fault(code::MEETINGNOTFOUND);
+        c.call("DeleteConferenceById", "<ConferenceId>99999</ConferenceId>")
+            .fault(code::MEETINGNOTFOUND);
+        c.save("<ConferenceId>99999</ConferenceId>", "Strict")
+            .fault(code::MEETINGNOTFOUND);
+    });
+}
+
+#[test]
+fn conflicts_strict_and_best_effort() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let first = c.save(&conference(120, 180, &(tms(1) + &tms(2))), "Strict");
+        first.ok();
+        let first_id = first.get("ConferenceId").unwrap();
+
+        let clash = conference(150, 200, &(tms(2) + &tms(3)));
+        c.save(&clash, "Strict").fault(code::SYSTEM_ALREADY_BOOKED);
+        // Back to back is not a clash.
+        c.save(&conference(180, 200, &tms(1)), "Strict").ok();
+
+        let defective = c.save(&clash, "BestEffortForced");
+        defective.ok();
+        assert_eq!(defective.get("Status").as_deref(), Some("Defective"));
+        let did = defective.get("ConferenceId").unwrap();
+        // A Defective booking from an endpoint conflict holds no system: system 3 is free.
+        c.save(&conference(150, 200, &tms(3)), "Strict").ok();
+
+        // Moving the first meeting away lets the defective one heal on its next save.
+        let v = c.get(&first_id).get("Version").unwrap();
+        c.save(
+            &format!("<ConferenceId>{first_id}</ConferenceId><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Version>{v}</Version>", at(300), at(360)),
+            "Strict",
+        )
+        .ok();
+        let healed = c.save(
+            &format!("<ConferenceId>{did}</ConferenceId><Participants>{}</Participants>", tms(2)),
+            "BestEffortForced",
+        );
+        healed.ok();
+        assert_eq!(healed.get("Status").as_deref(), Some("Pending"), "{}", healed.body);
+
+        // SaveConference is Strict.
+        c.call("SaveConference", &format!("<Conference>{}</Conference>", conference(300, 330, &tms(1))))
+            .fault(code::SYSTEM_ALREADY_BOOKED);
+    });
+}
+
+#[test]
+fn meetings_that_need_a_bridge() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let three = tms(1) + &tms(2) + &tms(3);
+        c.save(&conference(60, 90, &three), "Strict")
+            .fault(code::NOT_ENOUGH_MCU_RESOURCES);
+        let dial_in = tms(1) + &external("SIP <-", "Guest");
+        c.save(&conference(60, 90, &dial_in), "Strict")
+            .fault(code::NOT_ENOUGH_MCU_RESOURCES);
+        let d = c.save(&conference(60, 90, &three), "BestEffortForced");
+        d.ok();
+        assert_eq!(d.get("Status").as_deref(), Some("Defective"));
+        // A routing problem keeps the systems reserved.
+        c.save(&conference(70, 80, &tms(2)), "Strict")
+            .fault(code::SYSTEM_ALREADY_BOOKED);
+        // Reservation Only needs no route; externally hosted needs no bridge.
+        c.save(
+            &(conference(100, 110, &three) + "<ConferenceType>Reservation Only</ConferenceType>"),
+            "Strict",
+        )
+        .ok();
+        let hosted = c.save(
+            &(conference(120, 130, &three)
+                + "<ExternalConference><ExternallyHosted><DialString>meet@partner.example</DialString></ExternallyHosted></ExternalConference>"),
+            "Strict",
+        );
+        hosted.ok();
+        assert_eq!(hosted.get("DialString").as_deref(), Some("meet@partner.example"));
+        // Dial-ins get negative ids, dial-outs positive ones.
+        let d = c.save(&conference(140, 150, &dial_in), "BestEffortForced");
+        assert_eq!(d.all("ParticipantId"), vec!["1", "-1"]);
+    });
+}
+
+#[test]
+fn documented_refusals() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let table: Vec<(&str, String, i64)> = vec![
+            ("start after end", conference(90, 60, &tms(1)), code::START_TIME_AFTER_END_TIME),
+            ("in the past", conference(-90, -60, &tms(1)), code::CANNOTBOOKINTHEPAST),
+            ("outside the window", conference(60 * 24 * 400, 60 * 24 * 400 + 60, &tms(1)), code::START_TIME_AFTER_MAX_NUMBER_OF_DAYS_IN_FUTURE),
+            ("not UTC", conference(60, 90, &tms(1)).replacen("Z</StartTimeUTC>", "+01:00</StartTimeUTC>", 1), code::INVALID_DATETIME_FORMAT),
+            ("unknown system", conference(60, 90, &tms(42)), code::SYSTEMNOTFOUND),
+            ("system closed to booking", conference(60, 90, &tms(5)), code::SYSTEM_NOT_ALLOWED_IN_BOOKING),
+            ("dial-out without number", conference(60, 90, &(tms(1) + "<Participant><ParticipantCallType>SIP -&gt;</ParticipantCallType></Participant>")), -2147218251),
+            ("dial-in on Reservation Only", conference(60, 90, &(tms(1) + &external("IP Video <-", "x"))) + "<ConferenceType>Reservation Only</ConferenceType>", code::CANNOT_ADD_PARTICIPANT),
+            ("master not a participant", conference(60, 90, &(tms(1) + "<Participant><ParticipantId>2</ParticipantId><ParticipantCallType>TMS Master Participant</ParticipantCallType></Participant>")), code::PARTICIPANT_ERROR),
+            ("reserved source", conference(60, 90, &tms(1)) + "<ExternalSourceId>TMS</ExternalSourceId><ExternalPrimaryKey>k</ExternalPrimaryKey>", code::UNKNOWN),
+            ("reserved meeting source", conference(60, 90, &tms(1)) + "<MeetingSource>EX:PROXY</MeetingSource>", code::UNKNOWN),
+            ("title too long", conference(60, 90, &tms(1)).replace("Test meeting", &"t".repeat(256)), code::UNKNOWN),
+            ("a series", conference(60, 90, &tms(1)) + "<RecurrencePattern><FrequencyType>Daily</FrequencyType><Interval>1</Interval><PatternEndType>EndByInstances</PatternEndType><PatternInstances>3</PatternInstances></RecurrencePattern>", code::UNKNOWN),
+        ];
+        for (name, conf, want) in &table {
+            let a = c.save(conf, "BestEffortForced");
+            assert_eq!(a.status, 500, "{name}: {}", a.body);
+            assert_eq!(a.error_code(), Some(*want), "{name}: {}", a.body);
+        }
+        // Nothing of it was written.
+        let t = c.call("GetTransactionsSince", "<CurrentTransactionId>0</CurrentTransactionId>");
+        assert!(t.all("TransactionId").is_empty(), "{}", t.body);
+
+        // Quotes are discarded from titles; an ongoing meeting cannot move its start.
+        let q = c.save(&conference(60, 90, &tms(1)).replace("Test meeting", "Bob's \"big\" day"), "Strict");
+        assert_eq!(q.get("Title").as_deref(), Some("Bobs big day"));
+        let running = c.save(&conference(-10, 30, &tms(2)), "Strict");
+        let rid = running.get("ConferenceId").unwrap();
+        c.save(&format!("<ConferenceId>{rid}</ConferenceId><StartTimeUTC>{}</StartTimeUTC>", at(-5)), "Strict")
+            .fault(code::MEETINGACTIVE);
+        // Extending it is fine.
+        c.save(&format!("<ConferenceId>{rid}</ConferenceId><EndTimeUTC>{}</EndTimeUTC>", at(45)), "Strict")
+            .ok();
+    });
+}
+
+#[test]
+fn external_ids_and_listings() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let ext = "<ExternalSourceId>exchange-1</ExternalSourceId><ExternalPrimaryKey>AAMk-42</ExternalPrimaryKey>";
+        let a = c.save(&(conference(60, 90, &tms(1)) + ext), "Strict");
+        a.ok();
+        let id = a.get("ConferenceId").unwrap();
+        // Saving again with the same external ids updates, whatever ConferenceId says.
+        let again = c.save(&(conference(60, 100, &tms(1)) + ext), "Strict");
+        assert_eq!(again.get("ConferenceId"), Some(id.clone()));
+        assert_eq!(again.get("Version").as_deref(), Some("2"));
+        let by_ext = "<ExternalSourceId>exchange-1</ExternalSourceId><ExternalConferenceId>AAMk-42</ExternalConferenceId>";
+        assert_eq!(c.call("GetConferenceIdByExternalId", by_ext).get("GetConferenceIdByExternalIdResult"), Some(id.clone()));
+        assert_eq!(c.call("GetConferenceByExternalId", by_ext).get("ConferenceId"), Some(id.clone()));
+        c.call(
+            "GetConferenceIdByExternalId",
+            "<ExternalSourceId>exchange-1</ExternalSourceId><ExternalConferenceId>nope</ExternalConferenceId>",
+        )
+        .fault(code::MEETINGNOTFOUND);
+        c.call("EndConferenceByExternalId", by_ext).fault(code::MEETINGNOTACTIVE);
+
+        let other = c.save(&conference(200, 230, &tms(2)), "Strict");
+        let other_id = other.get("ConferenceId").unwrap();
+        let window = format!(
+            "<StartTime>{}</StartTime><EndTime>{}</EndTime>",
+            at(0).replace(' ', "T"),
+            at(24 * 60).replace(' ', "T")
+        );
+        let for_sys = c.call(
+            "GetConferencesForSystems",
+            &format!("<SystemIds>1</SystemIds>{window}<ConferenceStatus>AllExceptDeleted</ConferenceStatus>"),
+        );
+        for_sys.ok();
+        assert_eq!(for_sys.all("ConferenceId"), vec![id.clone()]);
+        assert!(for_sys.get("Participants").is_none(), "listings leave participants out");
+        let for_user = c.call(
+            "GetConferencesForUser",
+            &format!("<UserName></UserName>{window}<ConferenceStatus>Pending</ConferenceStatus>"),
+        );
+        assert_eq!(for_user.all("ConferenceId"), vec![id.clone(), other_id.clone()]);
+        c.call("DeleteConferenceByExternalId", by_ext).ok();
+        let pending = c.call(
+            "GetConferencesForUser",
+            &format!("<UserName>svc</UserName>{window}<ConferenceStatus>PendingAndOngoing</ConferenceStatus>"),
+        );
+        assert_eq!(pending.all("ConferenceId"), vec![other_id.clone()]);
+        let deleted = c.call(
+            "GetConferencesForUser",
+            &format!("<UserName>svc</UserName>{window}<ConferenceStatus>Deleted</ConferenceStatus>"),
+        );
+        assert_eq!(deleted.all("ConferenceId"), vec![id.clone()]);
+        c.call(
+            "GetConferencesForUser",
+            &format!("<UserName>nobody</UserName>{window}<ConferenceStatus>All</ConferenceStatus>"),
+        )
+        .fault(code::ERR_USER_NOT_FOUND);
+        c.call(
+            "GetConferencesForSystems",
+            &format!("<SystemIds>77</SystemIds>{window}<ConferenceStatus>All</ConferenceStatus>"),
+        )
+        .fault(code::SYSTEMNOTFOUND);
+
+        // Owner looked up by user name.
+        let owned = c.save(&(conference(400, 430, &tms(4)) + "<OwnerId>-1</OwnerId><OwnerUserName>alice</OwnerUserName>"), "Strict");
+        assert_eq!(owned.get("OwnerUserName").as_deref(), Some("alice"));
+        assert_eq!(owned.get("OwnerEmailAddress").as_deref(), Some("alice@example.com"));
+    });
+}
+
+#[test]
+fn default_conference_and_remote_setup() {
+    each_backend(|s| {
+        let c = Client::new(s);
+        let d = c.call("GetDefaultConference", "");
+        d.ok();
+        assert_eq!(d.get("ConferenceId").as_deref(), Some("-1"));
+        assert_eq!(d.get("ConferenceType").as_deref(), Some("Automatic Call Launch"));
+        assert_eq!(d.get("ConfAPIVersion").as_deref(), Some("23"));
+        assert_eq!(d.get("Participants").as_deref(), Some(""));
+        assert!(c.remote("IsAlive", "").body.contains(">true<"));
+        let systems = c.remote("GetSystems", "");
+        assert_eq!(systems.all("SystemId"), vec!["1", "2", "3", "4", "5"]);
+        assert_eq!(systems.all("systemCategory")[1], "Room");
+        let mine = c.remote("GetSystemsForUser", "");
+        assert_eq!(mine.all("SystemId"), vec!["1", "2", "3", "4"]);
+        let one = c.remote("GetSystemById", "<TMSSystemId>1</TMSSystemId>");
+        assert_eq!(one.get("SIPUri").as_deref(), Some("oslo@example.com"));
+        c.remote("GetSystemById", "<TMSSystemId>9</TMSSystemId>").fault(code::SYSTEMNOTFOUND);
+    });
+}

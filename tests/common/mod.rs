@@ -1,0 +1,421 @@
+//! Test harness: starts the real bridgebook binary on an ephemeral port with a fresh
+//! database (SQLite, and PostgreSQL when BRIDGEBOOK_TEST_POSTGRES_URL names a server) and
+//! speaks SOAP to it over HTTP, as a client would.
+#![allow(dead_code)]
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const NS: &str = "http://tandberg.net/2004/02/tms/external/booking/";
+pub const RS_NS: &str = "http://tandberg.net/2004/02/tms/external/booking/remotesetup/";
+pub const BOOKING: &str = "/tms/external/booking/bookingservice.asmx";
+pub const REMOTE: &str = "/tms/external/booking/remotesetup/remotesetupservice.asmx";
+pub const USER: &str = "svc";
+pub const PASSWORD: &str = "s3cret!";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The backends this run covers. CI must cover both: there a missing PostgreSQL is an error.
+pub fn backends() -> Vec<Backend> {
+    let mut v = vec![Backend::Sqlite];
+    match std::env::var("BRIDGEBOOK_TEST_POSTGRES_URL") {
+        Ok(_) => v.push(Backend::Postgres),
+        Err(_) if std::env::var("CI").is_ok() => {
+            panic!("CI must set BRIDGEBOOK_TEST_POSTGRES_URL so PostgreSQL is tested too")
+        }
+        Err(_) => eprintln!("BRIDGEBOOK_TEST_POSTGRES_URL unset: PostgreSQL not tested here"),
+    }
+    v
+}
+
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub backend: Backend,
+    _dir: tempfile::TempDir,
+    pg_db: Option<String>,
+}
+
+pub struct Options {
+    pub transactions_page_size: i64,
+    pub max_body_bytes: usize,
+    pub booking_window_days: i64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            transactions_page_size: 1000,
+            max_body_bytes: 1024 * 1024,
+            booking_window_days: 365,
+        }
+    }
+}
+
+fn password_hash() -> &'static str {
+    use std::sync::OnceLock;
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| bridgebook::soap::auth::hash_password(PASSWORD).unwrap())
+}
+
+fn fresh_postgres_database() -> (String, String) {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let admin = std::env::var("BRIDGEBOOK_TEST_POSTGRES_URL").unwrap();
+    let name = format!("bb_test_{}", uuid::Uuid::new_v4().simple());
+    let mut c = diesel::pg::PgConnection::establish(&admin).expect("PostgreSQL reachable");
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (base, _) = admin.rsplit_once('/').unwrap();
+    (name.clone(), format!("{base}/{name}"))
+}
+
+impl Server {
+    pub fn start(backend: Backend) -> Server {
+        Server::start_with(backend, Options::default())
+    }
+
+    pub fn start_with(backend: Backend, o: Options) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let (pg_db, url) = match backend {
+            Backend::Sqlite => (None, dir.path().join("bb.db").display().to_string()),
+            Backend::Postgres => {
+                let (n, u) = fresh_postgres_database();
+                (Some(n), u)
+            }
+        };
+        let config = format!(
+            r#"
+listen = "127.0.0.1:0"
+database_url = "{url}"
+max_body_bytes = {max}
+workers = 2
+[booking]
+transactions_page_size = {page}
+booking_window_days = {window}
+[[system]]
+id = 1
+name = "Oslo Fjord"
+sip_uri = "oslo@example.com"
+[[system]]
+id = 2
+name = "Bergen Board"
+category = "Room"
+[[system]]
+id = 3
+name = "Tromso"
+[[system]]
+id = 4
+name = "Stavanger"
+[[system]]
+id = 5
+name = "Closed room"
+allow_booking = false
+[[user]]
+username = "{USER}"
+email = "svc@example.com"
+first_name = "Service"
+last_name = "Account"
+password_hash = "{hash}"
+site_admin = true
+[[user]]
+username = "alice"
+email = "alice@example.com"
+password_hash = "{hash}"
+"#,
+            max = o.max_body_bytes,
+            page = o.transactions_page_size,
+            window = o.booking_window_days,
+            hash = password_hash(),
+        );
+        let cfg = dir.path().join("bridgebook.toml");
+        std::fs::write(&cfg, config).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("serve")
+            .env("BRIDGEBOOK_LOG", "warn")
+            .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
+            .env_remove("BRIDGEBOOK_TEST_PYTHON")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("bridgebook starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("bridgebook listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .to_string();
+        Server {
+            child,
+            base,
+            backend,
+            _dir: dir,
+            pg_db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(db) = &self.pg_db {
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            if let Ok(admin) = std::env::var("BRIDGEBOOK_TEST_POSTGRES_URL") {
+                if let Ok(mut c) = diesel::pg::PgConnection::establish(&admin) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
+/// An HTTP answer: status and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub content_type: String,
+}
+
+impl Answer {
+    /// The text of the first element with this local name.
+    pub fn get(&self, tag: &str) -> Option<String> {
+        first(&self.body, tag)
+    }
+
+    pub fn all(&self, tag: &str) -> Vec<String> {
+        all(&self.body, tag)
+    }
+
+    /// The TMSBA error code of a fault.
+    pub fn error_code(&self) -> Option<i64> {
+        self.get("errorcode").and_then(|s| s.parse().ok())
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(self.status, 200, "expected success, got {}", self.body);
+        self
+    }
+
+    #[track_caller]
+    pub fn fault(&self, code: i64) -> &Self {
+        assert_eq!(self.status, 500, "expected a fault, got {}", self.body);
+        assert_eq!(self.error_code(), Some(code), "{}", self.body);
+        self
+    }
+}
+
+pub fn first(xml: &str, tag: &str) -> Option<String> {
+    all(xml, tag).into_iter().next()
+}
+
+/// Texts of elements with local name `tag` (any prefix), entity-decoded.
+pub fn all(xml: &str, tag: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(pos) = rest.find('<') {
+        rest = &rest[pos + 1..];
+        let end = match rest.find('>') {
+            Some(e) => e,
+            None => break,
+        };
+        let head = &rest[..end];
+        if head.starts_with('/') || head.starts_with('?') {
+            continue;
+        }
+        let name = head
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('/');
+        let local = name.rsplit(':').next().unwrap_or("");
+        if local != tag {
+            continue;
+        }
+        if head.ends_with('/') {
+            out.push(String::new());
+            continue;
+        }
+        let body = &rest[end + 1..];
+        let close = format!("</{name}>");
+        if let Some(c) = body.find(&close) {
+            out.push(
+                body[..c]
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            );
+        }
+    }
+    out
+}
+
+pub fn post_raw(url: &str, headers: &[(&str, &str)], body: &str, auth: bool) -> Answer {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .build();
+    let mut req = agent.post(url);
+    if auth {
+        req = req.set("Authorization", &basic(USER, PASSWORD));
+    }
+    for (k, v) in headers {
+        req = req.set(k, v);
+    }
+    answer(req.send_string(body))
+}
+
+pub fn get_raw(url: &str, auth: bool) -> Answer {
+    let mut req = ureq::get(url);
+    if auth {
+        req = req.set("Authorization", &basic(USER, PASSWORD));
+    }
+    answer(req.call())
+}
+
+fn answer(r: Result<ureq::Response, ureq::Error>) -> Answer {
+    let resp = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("transport error: {e}"),
+    };
+    let status = resp.status();
+    let content_type = resp.header("Content-Type").unwrap_or("").to_string();
+    let body = resp.into_string().unwrap();
+    Answer {
+        status,
+        body,
+        content_type,
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+/// A SOAP 1.1 envelope as .NET sends it, announcing `version`.
+pub fn envelope11(version: u32, body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><ExternalAPIVersionSoapHeader xmlns="{NS}"><ClientVersionIn>{version}</ClientVersionIn><ClientSession>7d9e0b6e-1111-4a2a-9c4e-000000000001</ClientSession></ExternalAPIVersionSoapHeader></soap:Header><soap:Body>{body}</soap:Body></soap:Envelope>"#
+    )
+}
+
+/// A client of the booking service announcing API version `version`.
+pub struct Client<'a> {
+    pub server: &'a Server,
+    pub version: u32,
+}
+
+impl<'a> Client<'a> {
+    pub fn new(server: &'a Server) -> Self {
+        Client {
+            server,
+            version: 23,
+        }
+    }
+
+    /// Calls booking operation `op` with the inner XML `args`.
+    pub fn call(&self, op: &str, args: &str) -> Answer {
+        self.call_at(BOOKING, NS, op, args)
+    }
+
+    pub fn remote(&self, op: &str, args: &str) -> Answer {
+        self.call_at(REMOTE, RS_NS, op, args)
+    }
+
+    fn call_at(&self, path: &str, ns: &str, op: &str, args: &str) -> Answer {
+        let body = format!(r#"<{op} xmlns="{ns}">{args}</{op}>"#);
+        let action = format!("\"{ns}{op}\"");
+        post_raw(
+            &self.server.url(path),
+            &[
+                ("Content-Type", "text/xml; charset=utf-8"),
+                ("SOAPAction", action.as_str()),
+            ],
+            &envelope11(self.version, &body),
+            true,
+        )
+    }
+
+    /// Saves `conference` (inner XML of <Conference>) with `mode`.
+    pub fn save(&self, conference: &str, mode: &str) -> Answer {
+        self.call(
+            "SaveConferenceWithMode",
+            &format!("<Conference>{conference}</Conference><BookingMode>{mode}</BookingMode>"),
+        )
+    }
+
+    pub fn get(&self, id: &str) -> Answer {
+        self.call("GetConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
+    }
+}
+
+/// "YYYY-MM-DD HH:MM:SSZ", `minutes` from now.
+pub fn at(minutes: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%d %H:%M:%SZ")
+        .to_string()
+}
+
+/// Inner XML of a Conference from `start`..`end` minutes from now with these participants.
+pub fn conference(start: i64, end: i64, participants: &str) -> String {
+    format!(
+        "<ConferenceId>-1</ConferenceId><Title>Test meeting</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{participants}</Participants>",
+        at(start),
+        at(end)
+    )
+}
+
+pub fn tms(id: i64) -> String {
+    format!("<Participant><ParticipantId>{id}</ParticipantId><ParticipantCallType>TMS</ParticipantCallType></Participant>")
+}
+
+pub fn external(kind: &str, name: &str) -> String {
+    format!(
+        "<Participant><NameOrNumber>{name}</NameOrNumber><ParticipantCallType>{}</ParticipantCallType></Participant>",
+        kind.replace('<', "&lt;").replace('>', "&gt;")
+    )
+}
+
+/// Error codes used in assertions.
+pub mod code {
+    pub const MEETINGNOTFOUND: i64 = -2147218302;
+    pub const SYSTEMNOTFOUND: i64 = -2147218301;
+    pub const SYSTEM_ALREADY_BOOKED: i64 = -2147218300;
+    pub const SYSTEM_NOT_ALLOWED_IN_BOOKING: i64 = -2147218262;
+    pub const MEETINGNOTACTIVE: i64 = -2147218272;
+    pub const MEETINGISDELETED: i64 = -2147218271;
+    pub const MEETINGACTIVE: i64 = -2147218270;
+    pub const CANNOTBOOKINTHEPAST: i64 = -2147218269;
+    pub const START_TIME_AFTER_MAX_NUMBER_OF_DAYS_IN_FUTURE: i64 = -2147218265;
+    pub const START_TIME_AFTER_END_TIME: i64 = -2147218263;
+    pub const UNKNOWN: i64 = -2147218261;
+    pub const CANNOT_ADD_PARTICIPANT: i64 = -2147218256;
+    pub const INVALID_DATETIME_FORMAT: i64 = -2147218254;
+    pub const DIAL_OUT_NUMBER_NOT_SET: i64 = -2147218251;
+    pub const CONCURRENT_MODIFICATION: i64 = -2147218248;
+    pub const NOT_ENOUGH_MCU_RESOURCES: i64 = -2147218250;
+    pub const PARTICIPANT_ERROR: i64 = -2147218249;
+    pub const INSTANCE_NOT_FOUND_WITHIN_PATTERN: i64 = -2147218252;
+    pub const ERR_USER_NOT_FOUND: i64 = -2147218255;
+}
