@@ -18,9 +18,8 @@ pub struct App {
 
 /// Opens the store, migrates it and loads the configured systems and users.
 pub fn build(config: &Config) -> Result<App, String> {
-    let store = Arc::new(
-        Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?,
-    );
+    let store =
+        Arc::new(Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
     load_inventory(&store, config).map_err(|e| e.message)?;
     let rules = BookingRules {
@@ -43,7 +42,8 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 &System {
                     id: s.id,
                     name: s.name.clone(),
-                    category: SystemCategory::parse(&s.category).unwrap_or(SystemCategory::Endpoint),
+                    category: SystemCategory::parse(&s.category)
+                        .unwrap_or(SystemCategory::Endpoint),
                     sip_uri: s.sip_uri.clone(),
                     h323_id: s.h323_id.clone(),
                     e164_alias: s.e164_alias.clone(),
@@ -80,7 +80,8 @@ fn not_default<T>(key: &str, v: Option<T>) -> Result<T, String> {
 }
 
 pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
-    let bw = |key: &str, v: &str| not_default(key, convert::bandwidth(wire::<we::Bandwidth>(key, v)?));
+    let bw =
+        |key: &str, v: &str| not_default(key, convert::bandwidth(wire::<we::Bandwidth>(key, v)?));
     Ok(Settings {
         conference_type: not_default(
             "conference_type",
@@ -93,7 +94,10 @@ pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
             "picture_mode",
             convert::picture_mode(wire("picture_mode", &b.picture_mode)?),
         )?,
-        encrypted: not_default("encryption", convert::encryption(wire("encryption", &b.encryption)?))?,
+        encrypted: not_default(
+            "encryption",
+            convert::encryption(wire("encryption", &b.encryption)?),
+        )?,
         data_conference: not_default(
             "data_conference",
             convert::data_conference(wire("data_conference", &b.data_conference)?),

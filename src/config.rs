@@ -210,7 +210,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -248,8 +251,11 @@ category = "Room"
         assert!(e.contains("lisen"), "{e}");
         let e = Config::from_parts("[booking]\nbooking_window_days = -1", env(&[])).unwrap_err();
         assert!(e.contains("booking_window_days"), "{e}");
-        let e = Config::from_parts("[[system]]\nid = 2\nname = \"x\"\ncategory = \"MCU\"", env(&[]))
-            .unwrap_err();
+        let e = Config::from_parts(
+            "[[system]]\nid = 2\nname = \"x\"\ncategory = \"MCU\"",
+            env(&[]),
+        )
+        .unwrap_err();
         assert!(e.contains("MCU"), "{e}");
     }
 }

@@ -83,7 +83,8 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let c = load()?;
-            let store = bridgebook::store::Store::open(&c.database_url, 1).map_err(|e| e.message)?;
+            let store =
+                bridgebook::store::Store::open(&c.database_url, 1).map_err(|e| e.message)?;
             let applied = store.migrate().map_err(|e| e.message)?;
             println!("{} migration(s) applied", applied.len());
             Ok(())
@@ -101,7 +102,9 @@ fn run(cli: Cli) -> Result<(), String> {
 fn serve(c: Config) -> Result<(), String> {
     let app = Arc::new(app::build(&c)?);
     let workers = if c.workers == 0 {
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
     } else {
         c.workers
     };

@@ -67,7 +67,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "SaveConferenceWithMode" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save(&request_of(&conference_of(&r)?)?, booking_mode(r.BookingMode), call.user)?;
+            let saved = b.save(
+                &request_of(&conference_of(&r)?)?,
+                booking_mode(r.BookingMode),
+                call.user,
+            )?;
             result(
                 call,
                 ConferenceSaveResult {
@@ -77,7 +81,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "SaveConference" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save(&request_of(&conference_of(&r)?)?, BookingMode::Strict, call.user)?;
+            let saved = b.save(
+                &request_of(&conference_of(&r)?)?,
+                BookingMode::Strict,
+                call.user,
+            )?;
             result(call, full(&saved))
         }
         "SaveConferences" => {
@@ -215,11 +223,18 @@ fn conference_of(r: &SaveConference) -> Result<WireConference, Error> {
         .ok_or_else(|| Error::malformed("The request holds no Conference element."))
 }
 
-fn listing(call: &Call, list: &[Conference], now: chrono::DateTime<chrono::Utc>) -> Result<Reply, Error> {
+fn listing(
+    call: &Call,
+    list: &[Conference],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Reply, Error> {
     result(
         call,
         ArrayOfConference {
-            Conference: list.iter().map(|c| wire_of(c, now, Detail::Listing)).collect(),
+            Conference: list
+                .iter()
+                .map(|c| wire_of(c, now, Detail::Listing))
+                .collect(),
         },
     )
 }
@@ -236,7 +251,12 @@ fn external_ids(r: &ByExternalId) -> Result<(String, String), Error> {
 
 /// A single meeting has exactly one instance: the one starting at its start time.
 fn check_instance(c: &Conference, r: &ByExternalId) -> Result<(), Error> {
-    match r.RecurrenceIdUTC.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match r
+        .RecurrenceIdUTC
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => Ok(()),
         Some(s) => {
             let at = parse_utc(s)?;
@@ -258,7 +278,12 @@ fn window(
 ) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>), Error> {
     let parse = |s: &Option<String>, what: &str| {
         s.as_deref()
-            .ok_or_else(|| Error::new(ErrorCode::InvalidDatetimeFormat, format!("{what} is required.")))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidDatetimeFormat,
+                    format!("{what} is required."),
+                )
+            })
             .and_then(parse_xsd)
     };
     Ok((parse(start, "StartTime")?, parse(end, "EndTime")?))
@@ -268,7 +293,10 @@ fn system_filter(s: &Option<String>) -> Result<Option<i64>, Error> {
     match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            Error::new(ErrorCode::SystemNotFound, format!("SystemId '{v}' is not a system id."))
+            Error::new(
+                ErrorCode::SystemNotFound,
+                format!("SystemId '{v}' is not a system id."),
+            )
         }),
     }
 }
@@ -292,4 +320,3 @@ fn transaction(t: &crate::domain::Transaction) -> Transaction {
         ),
     }
 }
-

@@ -59,7 +59,10 @@ pub fn dispatch(service: Service, booking: &Booking, call: &Call) -> Result<Repl
 /// Reads the operation's request element.
 fn request<T: DeserializeOwned>(call: &Call) -> Result<T, Error> {
     quick_xml::de::from_str(call.body).map_err(|e| {
-        Error::malformed(format!("The {} request could not be read: {e}", call.operation))
+        Error::malformed(format!(
+            "The {} request could not be read: {e}",
+            call.operation
+        ))
     })
 }
 
@@ -80,5 +83,8 @@ fn scalar<T: Serialize + ?Sized>(call: &Call, value: &T) -> Result<Reply, Error>
 }
 
 fn unknown_operation(call: &Call) -> Error {
-    Error::malformed(format!("'{}' is not an operation of this service.", call.operation))
+    Error::malformed(format!(
+        "'{}' is not an operation of this service.",
+        call.operation
+    ))
 }

@@ -45,13 +45,19 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         // Every bookable system until per-user permissions exist.
         "GetSystemsForUser" => systems(
             call,
-            b.systems()?.into_iter().filter(|s| s.allow_booking).collect(),
+            b.systems()?
+                .into_iter()
+                .filter(|s| s.allow_booking)
+                .collect(),
         ),
         "GetSystemById" => {
             let r: GetSystemById = request(call)?;
             let raw = r.TMSSystemId.unwrap_or_default();
             let id: i64 = raw.trim().parse().map_err(|_| {
-                Error::new(ErrorCode::SystemNotFound, format!("'{raw}' is not a system id."))
+                Error::new(
+                    ErrorCode::SystemNotFound,
+                    format!("'{raw}' is not a system id."),
+                )
             })?;
             scalar(call, &tms_system(&b.system(id)?))
         }

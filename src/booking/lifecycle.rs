@@ -2,7 +2,9 @@
 use super::save::{is_ongoing, log};
 use super::Booking;
 use crate::domain::state::state_of;
-use crate::domain::{Conference, ConferenceState, Error, ErrorCode, StoredStatus, TransactionType, User};
+use crate::domain::{
+    Conference, ConferenceState, Error, ErrorCode, StoredStatus, TransactionType, User,
+};
 use crate::store::{conferences, DbConnection};
 
 impl Booking {
@@ -100,11 +102,17 @@ impl Booking {
     }
 }
 
-pub(super) fn by_external(conn: &mut DbConnection, source: &str, key: &str) -> Result<Conference, Error> {
+pub(super) fn by_external(
+    conn: &mut DbConnection,
+    source: &str,
+    key: &str,
+) -> Result<Conference, Error> {
     conferences::by_external(conn, source, key)?.ok_or_else(|| {
         Error::new(
             ErrorCode::MeetingNotFound,
-            format!("No conference has ExternalSourceId '{source}' and ExternalPrimaryKey '{key}'."),
+            format!(
+                "No conference has ExternalSourceId '{source}' and ExternalPrimaryKey '{key}'."
+            ),
         )
     })
 }

@@ -65,7 +65,10 @@ impl Booking {
                 users::by_username(conn, user_name)?
                     .map(|c| c.user.id)
                     .ok_or_else(|| {
-                        Error::new(ErrorCode::UserNotFound, format!("User '{user_name}' was not found."))
+                        Error::new(
+                            ErrorCode::UserNotFound,
+                            format!("User '{user_name}' was not found."),
+                        )
                     })?
             };
             let list = conferences::in_window(conn, from, to, Some(uid))?;
@@ -83,7 +86,10 @@ impl Booking {
         let now = self.now();
         self.store.read(|conn| {
             let known = systems::many(conn, system_ids)?;
-            if let Some(missing) = system_ids.iter().find(|id| !known.iter().any(|s| s.id == **id)) {
+            if let Some(missing) = system_ids
+                .iter()
+                .find(|id| !known.iter().any(|s| s.id == **id))
+            {
                 return Err(Error::new(
                     ErrorCode::SystemNotFound,
                     format!("System {missing} does not exist."),
@@ -94,7 +100,11 @@ impl Booking {
         })
     }
 
-    pub fn transactions_since(&self, since: i64, system: Option<i64>) -> Result<TransactionPage, Error> {
+    pub fn transactions_since(
+        &self,
+        since: i64,
+        system: Option<i64>,
+    ) -> Result<TransactionPage, Error> {
         let page = self.transactions_page;
         self.store.read(|conn| {
             if since > 0 && !transactions::exists(conn, since)? {
@@ -118,9 +128,14 @@ impl Booking {
     }
 
     pub fn system(&self, id: i64) -> Result<System, Error> {
-        self.store.read(|conn| systems::get(conn, id))?.ok_or_else(|| {
-            Error::new(ErrorCode::SystemNotFound, format!("System {id} does not exist."))
-        })
+        self.store
+            .read(|conn| systems::get(conn, id))?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::SystemNotFound,
+                    format!("System {id} does not exist."),
+                )
+            })
     }
 }
 

@@ -13,14 +13,23 @@ use chrono::{DateTime, Utc};
 
 impl Booking {
     /// Creates or updates one single meeting.
-    pub fn save(&self, req: &ConferenceRequest, mode: BookingMode, by: &User) -> Result<Conference, Error> {
+    pub fn save(
+        &self,
+        req: &ConferenceRequest,
+        mode: BookingMode,
+        by: &User,
+    ) -> Result<Conference, Error> {
         let now = self.now();
         self.store
             .write(|conn| self.save_in(conn, req, mode, by, now))
     }
 
     /// Saves every conference or none (SaveConferences with oneTransaction).
-    pub fn save_all(&self, reqs: &[ConferenceRequest], by: &User) -> Result<Vec<Conference>, Error> {
+    pub fn save_all(
+        &self,
+        reqs: &[ConferenceRequest],
+        by: &User,
+    ) -> Result<Vec<Conference>, Error> {
         let now = self.now();
         self.store.write(|conn| {
             reqs.iter()
@@ -132,7 +141,10 @@ pub(super) fn log(
 }
 
 /// The spec's lookup order: external ids first, then ConferenceId (< 1 creates).
-fn find_target(conn: &mut DbConnection, req: &ConferenceRequest) -> Result<Option<Conference>, Error> {
+fn find_target(
+    conn: &mut DbConnection,
+    req: &ConferenceRequest,
+) -> Result<Option<Conference>, Error> {
     if let (Some(src), Some(key)) = (&req.external_source_id, &req.external_primary_key) {
         if !key.is_empty() {
             if let Some(c) = conferences::by_external(conn, src, key)? {
@@ -220,10 +232,19 @@ pub(crate) struct Verdict {
     pub reserve: bool,
 }
 
-pub(crate) fn decide(mode: BookingMode, conflicts: &[Conflict], plan: &RoutePlan) -> Result<Verdict, Error> {
+pub(crate) fn decide(
+    mode: BookingMode,
+    conflicts: &[Conflict],
+    plan: &RoutePlan,
+) -> Result<Verdict, Error> {
     let conflict_text = conflicts
         .iter()
-        .map(|c| format!("system {} is already booked in conference {}", c.system_id, c.conference_id))
+        .map(|c| {
+            format!(
+                "system {} is already booked in conference {}",
+                c.system_id, c.conference_id
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let route_reasons = match plan {
@@ -237,7 +258,10 @@ pub(crate) fn decide(mode: BookingMode, conflicts: &[Conflict], plan: &RoutePlan
         )),
         BookingMode::Strict if route_reasons.is_some() => Err(Error::new(
             ErrorCode::NotEnoughMcuResources,
-            format!("Cannot route the conference: {}.", route_reasons.unwrap_or_default()),
+            format!(
+                "Cannot route the conference: {}.",
+                route_reasons.unwrap_or_default()
+            ),
         )),
         _ => {
             let reasons: Vec<String> = [
@@ -280,14 +304,50 @@ mod tests {
         };
         let direct = RoutePlan::Direct;
         use BookingMode::*;
-        let table: Vec<(BookingMode, &[Conflict], &RoutePlan, Result<(StoredStatus, bool), ErrorCode>)> = vec![
+        type Row<'a> = (
+            BookingMode,
+            &'a [Conflict],
+            &'a RoutePlan,
+            Result<(StoredStatus, bool), ErrorCode>,
+        );
+        let table: Vec<Row> = vec![
             (Strict, &[], &direct, Ok((StoredStatus::Booked, true))),
-            (Strict, &conflict, &direct, Err(ErrorCode::SystemAlreadyBooked)),
-            (Strict, &[], &unroutable, Err(ErrorCode::NotEnoughMcuResources)),
-            (Strict, &conflict, &unroutable, Err(ErrorCode::SystemAlreadyBooked)),
-            (BestEffortForced, &[], &direct, Ok((StoredStatus::Booked, true))),
-            (BestEffortForced, &conflict, &direct, Ok((StoredStatus::Defective, false))),
-            (BestEffortForced, &[], &unroutable, Ok((StoredStatus::Defective, true))),
+            (
+                Strict,
+                &conflict,
+                &direct,
+                Err(ErrorCode::SystemAlreadyBooked),
+            ),
+            (
+                Strict,
+                &[],
+                &unroutable,
+                Err(ErrorCode::NotEnoughMcuResources),
+            ),
+            (
+                Strict,
+                &conflict,
+                &unroutable,
+                Err(ErrorCode::SystemAlreadyBooked),
+            ),
+            (
+                BestEffortForced,
+                &[],
+                &direct,
+                Ok((StoredStatus::Booked, true)),
+            ),
+            (
+                BestEffortForced,
+                &conflict,
+                &direct,
+                Ok((StoredStatus::Defective, false)),
+            ),
+            (
+                BestEffortForced,
+                &[],
+                &unroutable,
+                Ok((StoredStatus::Defective, true)),
+            ),
         ];
         for (mode, conflicts, plan, want) in table {
             let got = decide(mode, conflicts, plan)

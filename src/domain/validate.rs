@@ -156,7 +156,10 @@ fn missing_time(element: &str) -> Error {
 
 fn check_reserved(req: &ConferenceRequest) -> Result<()> {
     if let Some(src) = &req.external_source_id {
-        if RESERVED_SOURCES.iter().any(|r| r.eq_ignore_ascii_case(src.trim())) {
+        if RESERVED_SOURCES
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(src.trim()))
+        {
             return Err(Error::new(
                 ErrorCode::Unknown,
                 format!("ExternalSourceId '{src}' is reserved for internal use."),
@@ -207,7 +210,10 @@ fn check_times(
         if ongoing && start != c.start {
             return Err(Error::new(
                 ErrorCode::MeetingActive,
-                format!("Conference {} has started; its start time cannot change.", c.id),
+                format!(
+                    "Conference {} has started; its start time cannot change.",
+                    c.id
+                ),
             ));
         }
     }
@@ -348,7 +354,9 @@ fn check_participants(list: &[Participant], kind: ConferenceType) -> Result<()> 
         [m] if systems.contains(m) => Ok(()),
         [m] => Err(Error::new(
             ErrorCode::ParticipantError,
-            format!("The TMS Master Participant {m} must also be a TMS participant of the conference."),
+            format!(
+                "The TMS Master Participant {m} must also be a TMS participant of the conference."
+            ),
         )),
         _ => Err(Error::new(
             ErrorCode::ParticipantError,
@@ -418,8 +426,13 @@ mod tests {
     }
 
     fn stored(start_h: i64, end_h: i64) -> Conference {
-        let d = prepare(&req(start_h, end_h, vec![]), None, &rules(), now() - Duration::days(2))
-            .unwrap();
+        let d = prepare(
+            &req(start_h, end_h, vec![]),
+            None,
+            &rules(),
+            now() - Duration::days(2),
+        )
+        .unwrap();
         Conference {
             id: 7,
             title: d.title,
@@ -461,26 +474,87 @@ mod tests {
 
         let table: Vec<(&str, ConferenceRequest, Option<ErrorCode>)> = vec![
             ("valid", req(1, 2, vec![tms(1), tms(2)]), None),
-            ("start after end", req(2, 1, vec![]), Some(StartTimeAfterEndTime)),
-            ("zero length", req(1, 1, vec![]), Some(StartTimeAfterEndTime)),
-            ("ended in the past", req(-3, -1, vec![]), Some(CannotBookInThePast)),
+            (
+                "start after end",
+                req(2, 1, vec![]),
+                Some(StartTimeAfterEndTime),
+            ),
+            (
+                "zero length",
+                req(1, 1, vec![]),
+                Some(StartTimeAfterEndTime),
+            ),
+            (
+                "ended in the past",
+                req(-3, -1, vec![]),
+                Some(CannotBookInThePast),
+            ),
             ("started, not ended", req(-1, 1, vec![]), None),
-            ("outside window", req(24 * 366, 24 * 366 + 1, vec![]), Some(StartTimeAfterMaxNumberOfDaysInFuture)),
+            (
+                "outside window",
+                req(24 * 366, 24 * 366 + 1, vec![]),
+                Some(StartTimeAfterMaxNumberOfDaysInFuture),
+            ),
             ("edge of window", req(24 * 365, 24 * 365 + 1, vec![]), None),
             ("missing start", no_start, Some(InvalidDatetimeFormat)),
             ("reserved source", reserved, Some(Unknown)),
             ("reserved meeting source", proxy, Some(Unknown)),
             ("long title", long_title, Some(Unknown)),
             ("recurrent", series, Some(Unknown)),
-            ("dial-out without number", req(1, 2, vec![tms(1), p(0, SipDialOut, Some(" "))]), Some(DialOutNumberNotSet)),
-            ("dial-out with number", req(1, 2, vec![tms(1), p(0, IpVideoDialOut, Some("10.0.0.10"))]), None),
-            ("reservation only + dial-in", reservation_only, Some(CannotAddParticipant)),
-            ("master listed", req(1, 2, vec![tms(1), p(1, MasterParticipant, None)]), None),
-            ("master not listed", req(1, 2, vec![tms(1), p(2, MasterParticipant, None)]), Some(ParticipantError)),
-            ("two masters", req(1, 2, vec![tms(1), tms(2), p(1, MasterParticipant, None), p(2, MasterParticipant, None)]), Some(ParticipantError)),
-            ("system twice", req(1, 2, vec![tms(1), tms(1)]), Some(ParticipantError)),
-            ("system without id", req(1, 2, vec![tms(0)]), Some(SystemNotFound)),
-            ("user type", req(1, 2, vec![p(0, User, Some("bob"))]), Some(ParticipantError)),
+            (
+                "dial-out without number",
+                req(1, 2, vec![tms(1), p(0, SipDialOut, Some(" "))]),
+                Some(DialOutNumberNotSet),
+            ),
+            (
+                "dial-out with number",
+                req(1, 2, vec![tms(1), p(0, IpVideoDialOut, Some("10.0.0.10"))]),
+                None,
+            ),
+            (
+                "reservation only + dial-in",
+                reservation_only,
+                Some(CannotAddParticipant),
+            ),
+            (
+                "master listed",
+                req(1, 2, vec![tms(1), p(1, MasterParticipant, None)]),
+                None,
+            ),
+            (
+                "master not listed",
+                req(1, 2, vec![tms(1), p(2, MasterParticipant, None)]),
+                Some(ParticipantError),
+            ),
+            (
+                "two masters",
+                req(
+                    1,
+                    2,
+                    vec![
+                        tms(1),
+                        tms(2),
+                        p(1, MasterParticipant, None),
+                        p(2, MasterParticipant, None),
+                    ],
+                ),
+                Some(ParticipantError),
+            ),
+            (
+                "system twice",
+                req(1, 2, vec![tms(1), tms(1)]),
+                Some(ParticipantError),
+            ),
+            (
+                "system without id",
+                req(1, 2, vec![tms(0)]),
+                Some(SystemNotFound),
+            ),
+            (
+                "user type",
+                req(1, 2, vec![p(0, User, Some("bob"))]),
+                Some(ParticipantError),
+            ),
         ];
         for (name, r, want) in table {
             assert_eq!(code(prepare(&r, None, &rules(), now())), want, "{name}");
@@ -497,13 +571,32 @@ mod tests {
         same_start.start = Some(ongoing.start);
         let table: Vec<(&str, Conference, ConferenceRequest, Option<ErrorCode>)> = vec![
             ("pending, moved", stored(1, 2), req(2, 3, vec![]), None),
-            ("deleted", deleted, req(2, 3, vec![]), Some(MeetingIsDeleted)),
-            ("finished", stored(-3, -1), req(2, 3, vec![]), Some(CannotBookInThePast)),
-            ("ongoing, start moved", ongoing.clone(), req(0, 3, vec![]), Some(MeetingActive)),
+            (
+                "deleted",
+                deleted,
+                req(2, 3, vec![]),
+                Some(MeetingIsDeleted),
+            ),
+            (
+                "finished",
+                stored(-3, -1),
+                req(2, 3, vec![]),
+                Some(CannotBookInThePast),
+            ),
+            (
+                "ongoing, start moved",
+                ongoing.clone(),
+                req(0, 3, vec![]),
+                Some(MeetingActive),
+            ),
             ("ongoing, extended", ongoing, same_start, None),
         ];
         for (name, existing, r, want) in table {
-            assert_eq!(code(prepare(&r, Some(&existing), &rules(), now())), want, "{name}");
+            assert_eq!(
+                code(prepare(&r, Some(&existing), &rules(), now())),
+                want,
+                "{name}"
+            );
         }
     }
 

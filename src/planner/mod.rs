@@ -97,14 +97,71 @@ mod tests {
                 name: "ts-1".into(),
             }],
         };
-        let table: Vec<(&str, ConferenceType, Vec<CallType>, bool, &Inventory, &str)> = vec![
-            ("two systems", ConferenceType::AutomaticCallLaunch, vec![Tms, Tms], false, &none, "direct"),
-            ("three systems", ConferenceType::AutomaticCallLaunch, vec![Tms, Tms, Tms], false, &none, "unroutable"),
-            ("dial-in", ConferenceType::OneButtonToPush, vec![Tms, SipDialIn], false, &none, "unroutable"),
-            ("dial-out", ConferenceType::AutomaticCallLaunch, vec![Tms, IpVideoDialOut], false, &one, "bridge"),
-            ("reservation only", ConferenceType::ReservationOnly, vec![Tms, Tms, Tms], false, &none, "none"),
-            ("externally hosted", ConferenceType::AutomaticCallLaunch, vec![Tms, Tms, Tms], true, &none, "external"),
-            ("master does not count twice", ConferenceType::AutomaticCallLaunch, vec![Tms, Tms, MasterParticipant], false, &none, "direct"),
+        type Row<'a> = (
+            &'a str,
+            ConferenceType,
+            Vec<CallType>,
+            bool,
+            &'a Inventory,
+            &'a str,
+        );
+        let table: Vec<Row> = vec![
+            (
+                "two systems",
+                ConferenceType::AutomaticCallLaunch,
+                vec![Tms, Tms],
+                false,
+                &none,
+                "direct",
+            ),
+            (
+                "three systems",
+                ConferenceType::AutomaticCallLaunch,
+                vec![Tms, Tms, Tms],
+                false,
+                &none,
+                "unroutable",
+            ),
+            (
+                "dial-in",
+                ConferenceType::OneButtonToPush,
+                vec![Tms, SipDialIn],
+                false,
+                &none,
+                "unroutable",
+            ),
+            (
+                "dial-out",
+                ConferenceType::AutomaticCallLaunch,
+                vec![Tms, IpVideoDialOut],
+                false,
+                &one,
+                "bridge",
+            ),
+            (
+                "reservation only",
+                ConferenceType::ReservationOnly,
+                vec![Tms, Tms, Tms],
+                false,
+                &none,
+                "none",
+            ),
+            (
+                "externally hosted",
+                ConferenceType::AutomaticCallLaunch,
+                vec![Tms, Tms, Tms],
+                true,
+                &none,
+                "external",
+            ),
+            (
+                "master does not count twice",
+                ConferenceType::AutomaticCallLaunch,
+                vec![Tms, Tms, MasterParticipant],
+                false,
+                &none,
+                "direct",
+            ),
         ];
         for (name, kind, types, ext, inv, want) in table {
             let ps: Vec<Participant> = types.into_iter().map(p).collect();

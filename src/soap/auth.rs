@@ -123,6 +123,8 @@ mod tests {
         let h = hash_password("pw").unwrap();
         let parsed = PasswordHash::new(&h).unwrap();
         assert!(Argon2::default().verify_password(b"pw", &parsed).is_ok());
-        assert!(Argon2::default().verify_password(b"other", &parsed).is_err());
+        assert!(Argon2::default()
+            .verify_password(b"other", &parsed)
+            .is_err());
     }
 }

@@ -72,19 +72,27 @@ pub fn parse(input: &[u8]) -> Result<SoapRequest, Error> {
     loop {
         let (ns, ev) = reader.read_resolved_event().map_err(bad)?;
         match ev {
-            Event::DocType(_) => return Err(bad("DOCTYPE and entity declarations are not accepted")),
+            Event::DocType(_) => {
+                return Err(bad("DOCTYPE and entity declarations are not accepted"))
+            }
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_empty = matches!(ev, Event::Empty(_));
                 let local = e.local_name();
-                let name = std::str::from_utf8(local.as_ref()).map_err(bad)?.to_string();
+                let name = std::str::from_utf8(local.as_ref())
+                    .map_err(bad)?
+                    .to_string();
                 match depth {
                     0 => {
                         if name != "Envelope" {
                             return Err(bad("the root element is not a SOAP Envelope"));
                         }
                         version = Some(match ns {
-                            ResolveResult::Bound(n) if n.as_ref() == SOAP12_NS.as_bytes() => SoapVersion::V12,
-                            ResolveResult::Bound(n) if n.as_ref() == SOAP11_NS.as_bytes() => SoapVersion::V11,
+                            ResolveResult::Bound(n) if n.as_ref() == SOAP12_NS.as_bytes() => {
+                                SoapVersion::V12
+                            }
+                            ResolveResult::Bound(n) if n.as_ref() == SOAP11_NS.as_bytes() => {
+                                SoapVersion::V11
+                            }
                             _ => return Err(bad("the Envelope is in no SOAP namespace")),
                         });
                     }
@@ -109,7 +117,9 @@ pub fn parse(input: &[u8]) -> Result<SoapRequest, Error> {
                                         .map_err(|e| bad(format!("ContextHeader: {e}")))?,
                                 );
                             }
-                            (Section::Body, _) if operation.is_none() => operation = Some((name, xml)),
+                            (Section::Body, _) if operation.is_none() => {
+                                operation = Some((name, xml))
+                            }
                             _ => {}
                         }
                         continue;
@@ -164,20 +174,28 @@ fn is_nil(e: &BytesStart, reader: &NsReader<&[u8]>) -> bool {
 
 /// Re-writes the element `start` and its content with local names only, no attributes, and
 /// without the elements marked xsi:nil (a nil element means the same as an absent one).
-fn capture(reader: &mut NsReader<&[u8]>, start: &BytesStart, is_empty: bool) -> Result<String, Error> {
+fn capture(
+    reader: &mut NsReader<&[u8]>,
+    start: &BytesStart,
+    is_empty: bool,
+) -> Result<String, Error> {
     let mut w = Writer::new(Vec::new());
     let local = |e: &BytesStart| -> Result<String, Error> {
-        Ok(std::str::from_utf8(e.local_name().as_ref()).map_err(bad)?.to_string())
+        Ok(std::str::from_utf8(e.local_name().as_ref())
+            .map_err(bad)?
+            .to_string())
     };
     let root = local(start)?;
     if is_empty || is_nil(start, reader) {
         if !is_empty {
             reader.read_to_end(start.name()).map_err(bad)?;
         }
-        w.write_event(Event::Empty(BytesStart::new(root))).map_err(bad)?;
+        w.write_event(Event::Empty(BytesStart::new(root)))
+            .map_err(bad)?;
         return String::from_utf8(w.into_inner()).map_err(bad);
     }
-    w.write_event(Event::Start(BytesStart::new(root))).map_err(bad)?;
+    w.write_event(Event::Start(BytesStart::new(root)))
+        .map_err(bad)?;
     let mut depth = 1usize;
     while depth > 0 {
         match reader.read_event().map_err(bad)? {
@@ -187,17 +205,20 @@ fn capture(reader: &mut NsReader<&[u8]>, start: &BytesStart, is_empty: bool) -> 
                     continue;
                 }
                 depth += 1;
-                w.write_event(Event::Start(BytesStart::new(local(&e)?))).map_err(bad)?;
+                w.write_event(Event::Start(BytesStart::new(local(&e)?)))
+                    .map_err(bad)?;
             }
-            Event::Empty(e) => {
-                if !is_nil(&e, reader) {
-                    w.write_event(Event::Empty(BytesStart::new(local(&e)?))).map_err(bad)?;
-                }
+            Event::Empty(e) if !is_nil(&e, reader) => {
+                w.write_event(Event::Empty(BytesStart::new(local(&e)?)))
+                    .map_err(bad)?;
             }
             Event::End(e) => {
                 depth -= 1;
-                let name = std::str::from_utf8(e.local_name().as_ref()).map_err(bad)?.to_string();
-                w.write_event(Event::End(BytesEnd::new(name))).map_err(bad)?;
+                let name = std::str::from_utf8(e.local_name().as_ref())
+                    .map_err(bad)?
+                    .to_string();
+                w.write_event(Event::End(BytesEnd::new(name)))
+                    .map_err(bad)?;
             }
             Event::Text(t) => {
                 t.unescape().map_err(bad)?;
@@ -205,7 +226,8 @@ fn capture(reader: &mut NsReader<&[u8]>, start: &BytesStart, is_empty: bool) -> 
             }
             Event::CData(c) => {
                 let text = std::str::from_utf8(&c).map_err(bad)?.to_string();
-                w.write_event(Event::Text(BytesText::new(&text))).map_err(bad)?;
+                w.write_event(Event::Text(BytesText::new(&text)))
+                    .map_err(bad)?;
             }
             Event::DocType(_) => return Err(bad("DOCTYPE is not accepted")),
             Event::Eof => return Err(bad("the message ends inside an element")),

@@ -45,7 +45,11 @@ fn unauthorized() -> HttpResponse {
         .finish()
 }
 
-async fn handle(req: HttpRequest, mut payload: web::Payload, app: web::Data<Arc<App>>) -> HttpResponse {
+async fn handle(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    app: web::Data<Arc<App>>,
+) -> HttpResponse {
     let Some(service) = service_of(req.path()) else {
         return HttpResponse::NotFound().finish();
     };

@@ -83,8 +83,7 @@ fn write_of(c: &Conference) -> Result<Write<'_>, Error> {
         owner_first_name: c.owner.first_name.as_deref(),
         owner_last_name: c.owner.last_name.as_deref(),
         owner_email: c.owner.email.as_deref(),
-        settings: serde_json::to_string(&c.settings)
-            .map_err(|e| Error::internal(e.to_string()))?,
+        settings: serde_json::to_string(&c.settings).map_err(|e| Error::internal(e.to_string()))?,
         external_source_id: c.external_source_id.as_deref(),
         external_primary_key: c.external_primary_key.as_deref(),
         version: c.version,
@@ -141,20 +140,31 @@ pub fn update(conn: &mut DbConnection, c: &Conference, expected_version: i32) ->
     if n == 0 {
         return Err(Error::new(
             ErrorCode::ConcurrentModification,
-            format!("Conference {} was changed by someone else; read it again.", c.id),
+            format!(
+                "Conference {} was changed by someone else; read it again.",
+                c.id
+            ),
         ));
     }
     replace_participants(conn, c.id, &c.participants)
 }
 
-pub fn set_transaction_id(conn: &mut DbConnection, id: i64, transaction_id: i64) -> Result<(), Error> {
+pub fn set_transaction_id(
+    conn: &mut DbConnection,
+    id: i64,
+    transaction_id: i64,
+) -> Result<(), Error> {
     diesel::update(conferences::table.find(id))
         .set(conferences::transaction_id.eq(transaction_id))
         .execute(conn)?;
     Ok(())
 }
 
-fn replace_participants(conn: &mut DbConnection, id: i64, list: &[Participant]) -> Result<(), Error> {
+fn replace_participants(
+    conn: &mut DbConnection,
+    id: i64,
+    list: &[Participant],
+) -> Result<(), Error> {
     diesel::delete(participants::table.filter(participants::conference_id.eq(id))).execute(conn)?;
     let rows: Vec<ParticipantRow> = list
         .iter()

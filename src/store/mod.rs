@@ -72,7 +72,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.ping().map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+        conn.ping()
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
@@ -115,7 +116,10 @@ impl From<diesel::result::Error> for Error {
 }
 
 fn pool_error(e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorCode::DatabaseDown, format!("The database is not reachable: {e}"))
+    Error::new(
+        ErrorCode::DatabaseDown,
+        format!("The database is not reachable: {e}"),
+    )
 }
 
 impl Store {
@@ -167,13 +171,19 @@ impl Store {
     }
 
     /// Runs read-only work on a pooled connection.
-    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let mut conn = self.pool.get().map_err(pool_error)?;
         f(&mut conn)
     }
 
     /// Runs `f` in one database transaction: all of it is committed, or none of it.
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let mut conn = self.pool.get().map_err(pool_error)?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
@@ -188,7 +198,9 @@ impl Store {
 /// (design decision 4). The lock is released when the surrounding transaction ends.
 pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error> {
     if let DbConnection::Pg(c) = conn {
-        c.batch_execute(&format!("SELECT pg_advisory_xact_lock({TRANSACTION_LOG_LOCK})"))?;
+        c.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({TRANSACTION_LOG_LOCK})"
+        ))?;
     }
     Ok(())
 }

@@ -88,7 +88,10 @@ pub fn since(
     if let Some(s) = system {
         q = q.filter(transactions::system_ids.like(format!("%,{s},%")));
     }
-    Ok(q.load::<Row>(conn)?.into_iter().map(Transaction::from).collect())
+    Ok(q.load::<Row>(conn)?
+        .into_iter()
+        .map(Transaction::from)
+        .collect())
 }
 
 pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {

@@ -53,7 +53,7 @@ pub fn upsert(conn: &mut DbConnection, user: &User, password_hash: &str) -> Resu
         users::site_admin.eq(user.site_admin),
     );
     let updated = diesel::update(users::table.filter(users::username.eq(&user.username)))
-        .set(fields.clone())
+        .set(fields)
         .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(users::table)
