@@ -38,18 +38,29 @@ fn book_read_update_end_delete() {
         u.ok();
         assert_eq!(u.get("Version").as_deref(), Some("2"));
         assert_eq!(u.get("Title").as_deref(), Some("Renamed"));
-        assert_eq!(u.all("ParticipantId"), vec!["1", "2"], "participants kept when absent");
+        assert_eq!(
+            u.all("ParticipantId"),
+            vec!["1", "2"],
+            "participants kept when absent"
+        );
         update("1", "Stale").fault(code::CONCURRENT_MODIFICATION);
         assert_eq!(c.get(&id).get("Title").as_deref(), Some("Renamed"));
 
         // Ending a pending meeting is refused; a running one ends now.
-        c.call("EndConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
-            .fault(code::MEETINGNOTACTIVE);
+        c.call(
+            "EndConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .fault(code::MEETINGNOTACTIVE);
         let running = c.save(&conference(-5, 30, &tms(3)), "Strict");
         running.ok();
         let rid = running.get("ConferenceId").unwrap();
         assert_eq!(running.get("Status").as_deref(), Some("Ongoing"));
-        c.call("EndConferenceById", &format!("<ConferenceId>{rid}</ConferenceId>")).ok();
+        c.call(
+            "EndConferenceById",
+            &format!("<ConferenceId>{rid}</ConferenceId>"),
+        )
+        .ok();
         let ended = c.get(&rid);
         assert_eq!(ended.get("Status").as_deref(), Some("Finished"));
         let end = ended.get("EndTimeUTC").unwrap();
@@ -58,13 +69,21 @@ fn book_read_update_end_delete() {
         c.save(&conference(1, 20, &tms(3)), "Strict").ok();
 
         // Delete; the booking stays readable as Deleted.
-        c.call("DeleteConferenceById", &format!("<ConferenceId>{id}</ConferenceId>")).ok();
+        c.call(
+            "DeleteConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .ok();
         assert_eq!(c.get(&id).get("Status").as_deref(), Some("Deleted"));
-        c.call("EndConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
-            .fault(code::MEETINGISDELETED);
+        c.call(
+            "EndConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .fault(code::MEETINGISDELETED);
         update("3", "Back").fault(code::MEETINGISDELETED);
         // Its systems are free again.
-        c.save(&conference(60, 90, &(tms(1) + &tms(2))), "Strict").ok();
+        c.save(&conference(60, 90, &(tms(1) + &tms(2))), "Strict")
+            .ok();
         c.get("99999").fault(code::MEETINGNOTFOUND);
         c.call("DeleteConferenceById", "<ConferenceId>99999</ConferenceId>")
             .fault(code::MEETINGNOTFOUND);
@@ -101,15 +120,26 @@ fn conflicts_strict_and_best_effort() {
         )
         .ok();
         let healed = c.save(
-            &format!("<ConferenceId>{did}</ConferenceId><Participants>{}</Participants>", tms(2)),
+            &format!(
+                "<ConferenceId>{did}</ConferenceId><Participants>{}</Participants>",
+                tms(2)
+            ),
             "BestEffortForced",
         );
         healed.ok();
-        assert_eq!(healed.get("Status").as_deref(), Some("Pending"), "{}", healed.body);
+        assert_eq!(
+            healed.get("Status").as_deref(),
+            Some("Pending"),
+            "{}",
+            healed.body
+        );
 
         // SaveConference is Strict.
-        c.call("SaveConference", &format!("<Conference>{}</Conference>", conference(300, 330, &tms(1))))
-            .fault(code::SYSTEM_ALREADY_BOOKED);
+        c.call(
+            "SaveConference",
+            &format!("<Conference>{}</Conference>", conference(300, 330, &tms(1))),
+        )
+        .fault(code::SYSTEM_ALREADY_BOOKED);
     });
 }
 
@@ -141,7 +171,10 @@ fn meetings_that_need_a_bridge() {
             "Strict",
         );
         hosted.ok();
-        assert_eq!(hosted.get("DialString").as_deref(), Some("meet@partner.example"));
+        assert_eq!(
+            hosted.get("DialString").as_deref(),
+            Some("meet@partner.example")
+        );
         // Dial-ins get negative ids, dial-outs positive ones.
         let d = c.save(&conference(140, 150, &dial_in), "BestEffortForced");
         assert_eq!(d.all("ParticipantId"), vec!["1", "-1"]);
@@ -173,19 +206,37 @@ fn documented_refusals() {
             assert_eq!(a.error_code(), Some(*want), "{name}: {}", a.body);
         }
         // Nothing of it was written.
-        let t = c.call("GetTransactionsSince", "<CurrentTransactionId>0</CurrentTransactionId>");
+        let t = c.call(
+            "GetTransactionsSince",
+            "<CurrentTransactionId>0</CurrentTransactionId>",
+        );
         assert!(t.all("TransactionId").is_empty(), "{}", t.body);
 
         // Quotes are discarded from titles; an ongoing meeting cannot move its start.
-        let q = c.save(&conference(60, 90, &tms(1)).replace("Test meeting", "Bob's \"big\" day"), "Strict");
+        let q = c.save(
+            &conference(60, 90, &tms(1)).replace("Test meeting", "Bob's \"big\" day"),
+            "Strict",
+        );
         assert_eq!(q.get("Title").as_deref(), Some("Bobs big day"));
         let running = c.save(&conference(-10, 30, &tms(2)), "Strict");
         let rid = running.get("ConferenceId").unwrap();
-        c.save(&format!("<ConferenceId>{rid}</ConferenceId><StartTimeUTC>{}</StartTimeUTC>", at(-5)), "Strict")
-            .fault(code::MEETINGACTIVE);
+        c.save(
+            &format!(
+                "<ConferenceId>{rid}</ConferenceId><StartTimeUTC>{}</StartTimeUTC>",
+                at(-5)
+            ),
+            "Strict",
+        )
+        .fault(code::MEETINGACTIVE);
         // Extending it is fine.
-        c.save(&format!("<ConferenceId>{rid}</ConferenceId><EndTimeUTC>{}</EndTimeUTC>", at(45)), "Strict")
-            .ok();
+        c.save(
+            &format!(
+                "<ConferenceId>{rid}</ConferenceId><EndTimeUTC>{}</EndTimeUTC>",
+                at(45)
+            ),
+            "Strict",
+        )
+        .ok();
     });
 }
 
@@ -202,14 +253,23 @@ fn external_ids_and_listings() {
         assert_eq!(again.get("ConferenceId"), Some(id.clone()));
         assert_eq!(again.get("Version").as_deref(), Some("2"));
         let by_ext = "<ExternalSourceId>exchange-1</ExternalSourceId><ExternalConferenceId>AAMk-42</ExternalConferenceId>";
-        assert_eq!(c.call("GetConferenceIdByExternalId", by_ext).get("GetConferenceIdByExternalIdResult"), Some(id.clone()));
-        assert_eq!(c.call("GetConferenceByExternalId", by_ext).get("ConferenceId"), Some(id.clone()));
+        assert_eq!(
+            c.call("GetConferenceIdByExternalId", by_ext)
+                .get("GetConferenceIdByExternalIdResult"),
+            Some(id.clone())
+        );
+        assert_eq!(
+            c.call("GetConferenceByExternalId", by_ext)
+                .get("ConferenceId"),
+            Some(id.clone())
+        );
         c.call(
             "GetConferenceIdByExternalId",
             "<ExternalSourceId>exchange-1</ExternalSourceId><ExternalConferenceId>nope</ExternalConferenceId>",
         )
         .fault(code::MEETINGNOTFOUND);
-        c.call("EndConferenceByExternalId", by_ext).fault(code::MEETINGNOTACTIVE);
+        c.call("EndConferenceByExternalId", by_ext)
+            .fault(code::MEETINGNOTACTIVE);
 
         let other = c.save(&conference(200, 230, &tms(2)), "Strict");
         let other_id = other.get("ConferenceId").unwrap();
@@ -224,12 +284,18 @@ fn external_ids_and_listings() {
         );
         for_sys.ok();
         assert_eq!(for_sys.all("ConferenceId"), vec![id.clone()]);
-        assert!(for_sys.get("Participants").is_none(), "listings leave participants out");
+        assert!(
+            for_sys.get("Participants").is_none(),
+            "listings leave participants out"
+        );
         let for_user = c.call(
             "GetConferencesForUser",
             &format!("<UserName></UserName>{window}<ConferenceStatus>Pending</ConferenceStatus>"),
         );
-        assert_eq!(for_user.all("ConferenceId"), vec![id.clone(), other_id.clone()]);
+        assert_eq!(
+            for_user.all("ConferenceId"),
+            vec![id.clone(), other_id.clone()]
+        );
         c.call("DeleteConferenceByExternalId", by_ext).ok();
         let pending = c.call(
             "GetConferencesForUser",
@@ -238,7 +304,9 @@ fn external_ids_and_listings() {
         assert_eq!(pending.all("ConferenceId"), vec![other_id.clone()]);
         let deleted = c.call(
             "GetConferencesForUser",
-            &format!("<UserName>svc</UserName>{window}<ConferenceStatus>Deleted</ConferenceStatus>"),
+            &format!(
+                "<UserName>svc</UserName>{window}<ConferenceStatus>Deleted</ConferenceStatus>"
+            ),
         );
         assert_eq!(deleted.all("ConferenceId"), vec![id.clone()]);
         c.call(
@@ -253,9 +321,16 @@ fn external_ids_and_listings() {
         .fault(code::SYSTEMNOTFOUND);
 
         // Owner looked up by user name.
-        let owned = c.save(&(conference(400, 430, &tms(4)) + "<OwnerId>-1</OwnerId><OwnerUserName>alice</OwnerUserName>"), "Strict");
+        let owned = c.save(
+            &(conference(400, 430, &tms(4))
+                + "<OwnerId>-1</OwnerId><OwnerUserName>alice</OwnerUserName>"),
+            "Strict",
+        );
         assert_eq!(owned.get("OwnerUserName").as_deref(), Some("alice"));
-        assert_eq!(owned.get("OwnerEmailAddress").as_deref(), Some("alice@example.com"));
+        assert_eq!(
+            owned.get("OwnerEmailAddress").as_deref(),
+            Some("alice@example.com")
+        );
     });
 }
 
@@ -266,7 +341,10 @@ fn default_conference_and_remote_setup() {
         let d = c.call("GetDefaultConference", "");
         d.ok();
         assert_eq!(d.get("ConferenceId").as_deref(), Some("-1"));
-        assert_eq!(d.get("ConferenceType").as_deref(), Some("Automatic Call Launch"));
+        assert_eq!(
+            d.get("ConferenceType").as_deref(),
+            Some("Automatic Call Launch")
+        );
         assert_eq!(d.get("ConfAPIVersion").as_deref(), Some("23"));
         assert_eq!(d.get("Participants").as_deref(), Some(""));
         assert!(c.remote("IsAlive", "").body.contains(">true<"));
@@ -277,6 +355,7 @@ fn default_conference_and_remote_setup() {
         assert_eq!(mine.all("SystemId"), vec!["1", "2", "3", "4"]);
         let one = c.remote("GetSystemById", "<TMSSystemId>1</TMSSystemId>");
         assert_eq!(one.get("SIPUri").as_deref(), Some("oslo@example.com"));
-        c.remote("GetSystemById", "<TMSSystemId>9</TMSSystemId>").fault(code::SYSTEMNOTFOUND);
+        c.remote("GetSystemById", "<TMSSystemId>9</TMSSystemId>")
+            .fault(code::SYSTEMNOTFOUND);
     });
 }

@@ -32,7 +32,7 @@ fn envelope(v: SoapVersion, header: &str, body: &str) -> String {
 }
 
 /// The version header echoed back, as TMS does, limited to what the client's version knows.
-fn header_echo(ns: &str, h: &ApiVersionHeader, server_version: u32) -> String {
+fn header_echo(ns: &str, h: &ApiVersionHeader) -> String {
     let mut s = format!(
         r#"<ExternalAPIVersionSoapHeader xmlns="{ns}"><ClientVersionIn>{}</ClientVersionIn>"#,
         h.ClientVersionIn
@@ -49,7 +49,6 @@ fn header_echo(ns: &str, h: &ApiVersionHeader, server_version: u32) -> String {
         opt("ClientSession", &h.ClientSession);
     }
     s.push_str("</ExternalAPIVersionSoapHeader>");
-    let _ = server_version;
     s
 }
 
@@ -62,7 +61,7 @@ pub fn success(
     result: Option<&str>,
     extra_header: Option<&str>,
 ) -> String {
-    let mut head = header_echo(ns, header, crate::contract::API_VERSION);
+    let mut head = header_echo(ns, header);
     if let Some(x) = extra_header {
         head.push_str(x);
     }

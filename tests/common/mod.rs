@@ -366,7 +366,10 @@ impl<'a> Client<'a> {
     }
 
     pub fn get(&self, id: &str) -> Answer {
-        self.call("GetConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
+        self.call(
+            "GetConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
     }
 }
 
