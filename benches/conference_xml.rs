@@ -47,25 +47,32 @@ fn bench(c: &mut Criterion) {
     let parsed = envelope::parse(request.as_bytes()).unwrap();
     let op: SaveConference = quick_xml::de::from_str(&parsed.body).unwrap();
     let conference = op.Conference.unwrap();
-    assert_eq!(conference.Participants.as_ref().unwrap().Participant.len(), 10);
-    c.bench_function("write SaveConferenceWithMode response (10 participants)", |b| {
-        b.iter(|| {
-            let mut result = ConferenceSaveResult {
-                Conference: black_box(&conference).clone(),
-            };
-            result.narrow(23);
-            let xml = quick_xml::se::to_string_with_root("SaveConferenceWithModeResult", &result)
-                .unwrap();
-            response::success(
-                parsed.version,
-                BOOKING_NS,
-                "SaveConferenceWithMode",
-                &parsed.api_header,
-                Some(&xml),
-                None,
-            )
-        })
-    });
+    assert_eq!(
+        conference.Participants.as_ref().unwrap().Participant.len(),
+        10
+    );
+    c.bench_function(
+        "write SaveConferenceWithMode response (10 participants)",
+        |b| {
+            b.iter(|| {
+                let mut result = ConferenceSaveResult {
+                    Conference: black_box(&conference).clone(),
+                };
+                result.narrow(23);
+                let xml =
+                    quick_xml::se::to_string_with_root("SaveConferenceWithModeResult", &result)
+                        .unwrap();
+                response::success(
+                    parsed.version,
+                    BOOKING_NS,
+                    "SaveConferenceWithMode",
+                    &parsed.api_header,
+                    Some(&xml),
+                    None,
+                )
+            })
+        },
+    );
 }
 
 criterion_group!(benches, bench);

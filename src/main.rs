@@ -116,6 +116,9 @@ fn serve(c: Config) -> Result<(), String> {
                 .configure(server::configure)
         })
         .workers(workers)
+        // The database serves at most pool_size calls at once; more blocking threads would
+        // only queue on the pool and add context switches.
+        .worker_max_blocking_threads((c.pool_size as usize).div_ceil(workers).max(1))
         .bind(&c.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
         for addr in http.addrs() {

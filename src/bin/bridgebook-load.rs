@@ -60,7 +60,11 @@ fn main() -> Result<(), String> {
 
 enum Scratch {
     Sqlite(String),
-    Postgres { admin: String, name: String, url: String },
+    Postgres {
+        admin: String,
+        name: String,
+        url: String,
+    },
 }
 
 impl Scratch {
@@ -295,7 +299,10 @@ fn read_envelope(id: &str) -> String {
 
 /// A two-room meeting in slot `k` (15 minutes apart, starting tomorrow) on systems a and b.
 fn save_envelope(a: u64, b: u64, k: u64) -> String {
-    let start = chrono::Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap()
+    let start = chrono::Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
         + chrono::Duration::days(1)
         + chrono::Duration::minutes(15 * k as i64);
     let end = start + chrono::Duration::minutes(10);

@@ -2,6 +2,7 @@
 #![allow(non_snake_case)]
 use super::enums::*;
 use super::is_none;
+use super::nillable::Nillable;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -189,18 +190,13 @@ pub struct WebExState {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebEx {
-    #[serde(skip_serializing_if = "is_none")]
-    pub MeetingKey: Option<String>,
-    #[serde(skip_serializing_if = "is_none")]
-    pub SipUrl: Option<String>,
+    pub MeetingKey: Nillable,
+    pub SipUrl: Nillable,
     #[serde(skip_serializing_if = "is_none")]
     pub ElementsToExclude: Option<WebExElementsToExclude>,
-    #[serde(skip_serializing_if = "is_none")]
-    pub MeetingPassword: Option<String>,
-    #[serde(skip_serializing_if = "is_none")]
-    pub JoinMeetingUrl: Option<String>,
-    #[serde(skip_serializing_if = "is_none")]
-    pub HostMeetingUrl: Option<String>,
+    pub MeetingPassword: Nillable,
+    pub JoinMeetingUrl: Nillable,
+    pub HostMeetingUrl: Nillable,
     #[serde(skip_serializing_if = "is_none")]
     pub HostKey: Option<String>,
     #[serde(skip_serializing_if = "is_none")]
@@ -323,7 +319,7 @@ pub struct RelativeRule {
 #[serde(default)]
 pub struct AbsoluteRule {
     pub Month: i32,
-    pub Day: i32,
+    pub DayOfMonth: i32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

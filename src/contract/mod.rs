@@ -2,6 +2,7 @@
 //! order and enumeration strings exactly as the WSDL spells them.
 pub mod conference;
 pub mod enums;
+pub mod nillable;
 pub mod operations;
 pub mod remote;
 pub mod versions;

@@ -191,10 +191,19 @@ fn load_participants(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Participant>>, Error> {
-    let rows: Vec<ParticipantRow> = participants::table
-        .filter(participants::conference_id.eq_any(ids))
-        .order((participants::conference_id, participants::position))
-        .load(conn)?;
+    let order = (participants::conference_id, participants::position);
+    // One id (every single read) keeps a statement the connection can cache; SQLite
+    // prepares an IN list afresh every time.
+    let rows: Vec<ParticipantRow> = match ids {
+        [one] => participants::table
+            .filter(participants::conference_id.eq(*one))
+            .order(order)
+            .load(conn)?,
+        _ => participants::table
+            .filter(participants::conference_id.eq_any(ids))
+            .order(order)
+            .load(conn)?,
+    };
     let mut map: HashMap<i64, Vec<Participant>> = HashMap::new();
     for r in rows {
         map.entry(r.conference_id).or_default().push(Participant {

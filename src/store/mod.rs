@@ -143,6 +143,9 @@ impl Store {
         let pool = Pool::builder()
             .max_size(pool_size)
             .connection_timeout(Duration::from_secs(10))
+            // A ping per checkout doubles the round trips of a read; a connection that broke
+            // is noticed by has_broken when it comes back and is then replaced.
+            .test_on_check_out(false)
             .build(Manager {
                 url: url.to_string(),
                 backend,

@@ -1,0 +1,160 @@
+//! The contract as clients hold it: every operation of the WSDL is served, zeep clients
+//! generated from our WSDL and from a real TMS's API-9 WSDL work unchanged and get answers
+//! that validate against those WSDLs' schemas, and output follows the announced version.
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+/// Operation names of a WSDL's portType.
+fn port_type_operations(wsdl: &str) -> BTreeSet<String> {
+    let start = wsdl.find("<wsdl:portType").expect("a portType");
+    let end = wsdl[start..].find("</wsdl:portType>").unwrap() + start;
+    wsdl[start..end]
+        .split("<wsdl:operation name=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+fn wsdl_file(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("wsdl")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_wsdl_operation_is_served() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    for (file, count, remote) in [
+        ("BookingService.wsdl", 26, false),
+        ("RemoteSetupService.wsdl", 14, true),
+    ] {
+        let ops = port_type_operations(&wsdl_file(file));
+        assert_eq!(ops.len(), count, "{file}: {ops:?}");
+        for op in &ops {
+            let a = if remote {
+                c.remote(op, "")
+            } else {
+                c.call(op, "")
+            };
+            // An empty request may well be refused, but never as an unknown operation.
+            let message = a.get("faultstring").unwrap_or_default();
+            assert!(
+                !message.contains("is not an operation"),
+                "{file} {op} is not dispatched: {message}"
+            );
+            assert!(
+                a.status == 200 || a.error_code().is_some(),
+                "{op}: {}",
+                a.body
+            );
+        }
+    }
+}
+
+/// Runs a client script under tests/clients against a fresh server on `backend`.
+fn run_client(backend: Backend, script: &str, extra: &[&str]) {
+    let python = match std::env::var("BRIDGEBOOK_TEST_PYTHON") {
+        Ok(p) => p,
+        Err(_) if std::env::var("CI").is_ok() => {
+            panic!("CI must set BRIDGEBOOK_TEST_PYTHON to a Python with zeep (see .ci/run)")
+        }
+        Err(_) => {
+            eprintln!("BRIDGEBOOK_TEST_PYTHON unset: {script} not run");
+            return;
+        }
+    };
+    let s = Server::start(backend);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients");
+    let out = Command::new(python)
+        .current_dir(&dir)
+        .arg(script)
+        .arg(&s.base)
+        .arg(USER)
+        .arg(PASSWORD)
+        .args(extra)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{script} on {backend:?} failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("all calls answered and validated"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn zeep_client_of_our_wsdl() {
+    for b in backends() {
+        run_client(b, "zeep_flow.py", &[]);
+    }
+}
+
+#[test]
+fn zeep_client_of_a_real_api9_wsdl() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api9");
+    for b in backends() {
+        run_client(b, "zeep_api9.py", &[fixtures.to_str().unwrap()]);
+    }
+}
+
+#[test]
+fn output_follows_the_announced_version() {
+    let s = Server::start(Backend::Sqlite);
+    let mut c = Client::new(&s);
+    let rules = "<ConferenceTimeZoneRules><TimeZoneRule><ValidFrom>0001-01-01T00:00:00</ValidFrom><Id>W. Europe Standard Time</Id><DisplayName>(UTC+01:00) Amsterdam</DisplayName><BaseOffsetInMinutes>60</BaseOffsetInMinutes><Daylight><ChangeSecondAtDay>7200</ChangeSecondAtDay><RelativeRule><Month>3</Month><DayOfTheWeek>0</DayOfTheWeek><WeekOfTheMonthIndex>5</WeekOfTheMonthIndex></RelativeRule></Daylight><DaylightOffsetInMinutes>60</DaylightOffsetInMinutes><Standard><ChangeSecondAtDay>10800</ChangeSecondAtDay><AbsoluteRule><Month>10</Month><DayOfMonth>27</DayOfMonth></AbsoluteRule></Standard></TimeZoneRule></ConferenceTimeZoneRules>";
+    let saved = c.save(
+        &format!(
+            "{}<Bandwidth>6000kbps</Bandwidth><IPBandwidth><Bandwidth>12b/768kbps</Bandwidth></IPBandwidth>{rules}",
+            conference(60, 90, &(tms(1) + &tms(2)))
+        ),
+        "Strict",
+    );
+    saved.ok();
+    let id = saved.get("ConferenceId").unwrap();
+    assert_eq!(saved.get("Bandwidth").as_deref(), Some("6000kbps"));
+    assert_eq!(saved.get("DayOfMonth").as_deref(), Some("27"));
+
+    // (version, conference bandwidth, time-zone rules present, Version element present)
+    let table = [
+        (23, "6000kbps", true, true),
+        (14, "6000kbps", true, true),
+        (13, "Default", true, true),
+        (11, "Default", true, true),
+        (10, "Default", false, true),
+        (9, "Default", false, false),
+        (0, "Default", false, false),
+    ];
+    for (version, bandwidth, rules, has_version) in table {
+        c.version = version;
+        let a = c.get(&id);
+        a.ok();
+        assert_eq!(a.get("ClientVersionIn"), Some(version.to_string()));
+        let all = a.all("Bandwidth");
+        assert_eq!(
+            all.first().map(String::as_str),
+            Some(bandwidth),
+            "v{version}"
+        );
+        assert!(
+            all.contains(&"12b/768kbps".to_string()),
+            "v{version}: older value kept"
+        );
+        assert_eq!(
+            a.get("ConferenceTimeZoneRules").is_some(),
+            rules,
+            "v{version}"
+        );
+        assert_eq!(a.get("Version").is_some(), has_version, "v{version}");
+    }
+}
