@@ -2,6 +2,7 @@
 use bridgebook::app;
 use bridgebook::config::Config;
 use bridgebook::soap::{auth, server};
+use bridgebook::store::Backend;
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -99,6 +100,21 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// Threads per HTTP worker that run database work. PostgreSQL serves at most pool_size calls
+/// at once, so more would only queue on the pool. SQLite work is CPU-bound in this process:
+/// beyond about one thread per core, threads only add context switches (measured in
+/// docs/performance.md).
+fn blocking_threads(c: &Config, workers: usize) -> usize {
+    let wanted = match Backend::of_url(&c.database_url) {
+        Backend::Postgres => c.pool_size as usize,
+        Backend::Sqlite => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            .min(c.pool_size as usize),
+    };
+    wanted.div_ceil(workers).max(1)
+}
+
 fn serve(c: Config) -> Result<(), String> {
     let app = Arc::new(app::build(&c)?);
     let workers = if c.workers == 0 {
@@ -116,9 +132,7 @@ fn serve(c: Config) -> Result<(), String> {
                 .configure(server::configure)
         })
         .workers(workers)
-        // The database serves at most pool_size calls at once; more blocking threads would
-        // only queue on the pool and add context switches.
-        .worker_max_blocking_threads((c.pool_size as usize).div_ceil(workers).max(1))
+        .worker_max_blocking_threads(blocking_threads(&c, workers))
         .bind(&c.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
         for addr in http.addrs() {
