@@ -36,6 +36,19 @@ fn save_request() -> String {
 
 fn bench(c: &mut Criterion) {
     let request = save_request();
+    // The floor: reading every event of the same document without building anything.
+    c.bench_function("baseline: scan the request's XML events", |b| {
+        b.iter(|| {
+            let mut reader = quick_xml::Reader::from_str(black_box(&request));
+            let mut events = 0usize;
+            loop {
+                match reader.read_event().unwrap() {
+                    quick_xml::events::Event::Eof => break events,
+                    _ => events += 1,
+                }
+            }
+        })
+    });
     c.bench_function("parse SaveConferenceWithMode (10 participants)", |b| {
         b.iter(|| {
             let parsed = envelope::parse(black_box(request.as_bytes())).unwrap();
