@@ -359,3 +359,46 @@ fn default_conference_and_remote_setup() {
             .fault(code::SYSTEMNOTFOUND);
     });
 }
+
+#[test]
+fn simultaneous_bookings_of_one_room() {
+    const CLIENTS: usize = 8;
+    each_backend(|s| {
+        for (mode, start) in [("Strict", 300), ("BestEffortForced", 400)] {
+            let barrier = std::sync::Barrier::new(CLIENTS);
+            let answers: Vec<Answer> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..CLIENTS)
+                    .map(|_| {
+                        let barrier = &barrier;
+                        scope.spawn(move || {
+                            let c = Client::new(s);
+                            let body = conference(start, start + 30, &tms(4));
+                            barrier.wait();
+                            c.save(&body, mode)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            let won = answers
+                .iter()
+                .filter(|a| a.status == 200 && a.get("Status").as_deref() == Some("Pending"))
+                .count();
+            assert_eq!(won, 1, "{mode}: exactly one booking holds the room");
+            for a in answers
+                .iter()
+                .filter(|a| a.get("Status").as_deref() != Some("Pending"))
+            {
+                match mode {
+                    "Strict" => {
+                        a.fault(code::SYSTEM_ALREADY_BOOKED);
+                    }
+                    _ => {
+                        a.ok();
+                        assert_eq!(a.get("Status").as_deref(), Some("Defective"), "{}", a.body);
+                    }
+                }
+            }
+        }
+    });
+}

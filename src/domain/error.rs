@@ -92,6 +92,9 @@ pub struct Error {
     /// A request the client sent that could not be read at all (malformed XML, unknown
     /// operation, oversized body); always a client fault whatever the code.
     pub malformed: bool,
+    /// The request lost a race with another writer (a reservation taken or a serialisation
+    /// conflict at commit); running it again decides it afresh against what won.
+    pub retryable: bool,
 }
 
 impl Error {
@@ -100,6 +103,7 @@ impl Error {
             code,
             message: message.into(),
             malformed: false,
+            retryable: false,
         }
     }
 
@@ -109,6 +113,7 @@ impl Error {
             code: ErrorCode::Unknown,
             message: message.into(),
             malformed: true,
+            retryable: false,
         }
     }
 

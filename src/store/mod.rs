@@ -99,17 +99,21 @@ impl From<diesel::result::Error> for Error {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error as D};
         match &e {
-            D::DatabaseError(DatabaseErrorKind::Unknown, info)
+            D::DatabaseError(_, info)
                 if info.constraint_name() == Some("reservations_no_overlap") =>
             {
-                Error::new(
-                    ErrorCode::SystemAlreadyBooked,
-                    "A system was booked by another request at the same moment.",
-                )
+                Error {
+                    retryable: true,
+                    ..Error::new(
+                        ErrorCode::SystemAlreadyBooked,
+                        "A system was booked by another request at the same moment.",
+                    )
+                }
             }
-            D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                Error::new(ErrorCode::ServerBusy, "The database is busy; try again.")
-            }
+            D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Error {
+                retryable: true,
+                ..Error::new(ErrorCode::ServerBusy, "The database is busy; try again.")
+            },
             _ => Error::new(ErrorCode::DatabaseDown, format!("Database error: {e}")),
         }
     }
@@ -182,18 +186,25 @@ impl Store {
         f(&mut conn)
     }
 
-    /// Runs `f` in one database transaction: all of it is committed, or none of it.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    /// Runs `f` in one database transaction: all of it is committed, or none of it. A
+    /// transaction that lost a race with a concurrent writer is run again (a few times at
+    /// most), so it is decided against what the other writer committed: a Strict booking
+    /// then names the conflicting meeting, a BestEffortForced one is saved as Defective.
+    pub fn write<T>(&self, f: impl Fn(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
+        const ATTEMPTS: usize = 3;
         let mut conn = self.pool.get().map_err(pool_error)?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
         let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        let mut attempt = 1;
+        loop {
+            match conn.transaction(&f) {
+                Err(e) if e.retryable && attempt < ATTEMPTS => attempt += 1,
+                outcome => return outcome,
+            }
+        }
     }
 }
 
