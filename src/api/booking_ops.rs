@@ -1,7 +1,7 @@
 //! The booking service's operations.
 use super::convert::{booking_mode, request_of, status_filter, wire_of, Detail};
 use super::{request, result, scalar, unknown_operation, Call, Reply};
-use crate::booking::Booking;
+use crate::booking::{Booking, Target};
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
@@ -146,24 +146,36 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "DeleteConferenceById" => {
             let r: ById = request(call)?;
-            b.delete(r.ConferenceId as i64, call.user)?;
+            b.delete(Target::Id(r.ConferenceId as i64), call.user)?;
             Ok(Reply::default())
         }
         "DeleteConferenceByExternalId" => {
             let (src, key) = external_ids(&request(call)?)?;
-            b.delete_by_external(&src, &key, call.user)?;
+            b.delete(
+                Target::External {
+                    source: &src,
+                    key: &key,
+                },
+                call.user,
+            )?;
             Ok(Reply::default())
         }
         "EndConferenceById" => {
             let r: ById = request(call)?;
-            b.end(r.ConferenceId as i64, call.user)?;
+            b.end(Target::Id(r.ConferenceId as i64), call.user)?;
             Ok(Reply::default())
         }
         "EndConferenceByExternalId" => {
             let r: ByExternalId = request(call)?;
             let (src, key) = external_ids(&r)?;
             check_instance(&b.get_by_external(&src, &key)?, &r)?;
-            b.end_by_external(&src, &key, call.user)?;
+            b.end(
+                Target::External {
+                    source: &src,
+                    key: &key,
+                },
+                call.user,
+            )?;
             Ok(Reply::default())
         }
         "GetTransactionsSince" => {

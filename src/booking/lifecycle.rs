@@ -7,20 +7,20 @@ use crate::domain::{
 };
 use crate::store::{conferences, DbConnection};
 
-impl Booking {
-    /// DeleteConferenceById: a pending booking is deleted, an ongoing one is ended.
-    pub fn delete(&self, id: i64, by: &User) -> Result<(), Error> {
-        let now = self.now();
-        self.store.write(|conn| {
-            let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
-            self.delete_in(conn, c, by, now)
-        })
-    }
+/// The conference a delete or end names: by TMS id, or by the client's own ids.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Id(i64),
+    External { source: &'a str, key: &'a str },
+}
 
-    pub fn delete_by_external(&self, source: &str, key: &str, by: &User) -> Result<(), Error> {
+impl Booking {
+    /// DeleteConferenceById/ByExternalId: a pending booking is deleted, an ongoing one is
+    /// ended.
+    pub fn delete(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
-            let c = by_external(conn, source, key)?;
+            let c = find(conn, target)?;
             self.delete_in(conn, c, by, now)
         })
     }
@@ -53,19 +53,11 @@ impl Booking {
         Ok(())
     }
 
-    /// EndConferenceById: an ongoing conference becomes Finished now.
-    pub fn end(&self, id: i64, by: &User) -> Result<(), Error> {
+    /// EndConferenceById/ByExternalId: an ongoing conference becomes Finished now.
+    pub fn end(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
-            let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
-            self.end_in(conn, c, by, now)
-        })
-    }
-
-    pub fn end_by_external(&self, source: &str, key: &str, by: &User) -> Result<(), Error> {
-        let now = self.now();
-        self.store.write(|conn| {
-            let c = by_external(conn, source, key)?;
+            let c = find(conn, target)?;
             self.end_in(conn, c, by, now)
         })
     }
@@ -99,6 +91,13 @@ impl Booking {
         conferences::cut_reservations(conn, c.id, now)?;
         log(conn, &c, TransactionType::Updated, by.id)?;
         Ok(())
+    }
+}
+
+fn find(conn: &mut DbConnection, target: Target) -> Result<Conference, Error> {
+    match target {
+        Target::Id(id) => conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id)),
+        Target::External { source, key } => by_external(conn, source, key),
     }
 }
 

@@ -20,6 +20,7 @@ pub struct Booking {
     pub clock: Clock,
 }
 
+pub use lifecycle::Target;
 pub use query::TransactionPage;
 
 impl Booking {
