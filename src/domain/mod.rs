@@ -3,6 +3,7 @@ pub mod conference;
 pub mod error;
 pub mod state;
 pub mod time;
+pub mod timezone;
 pub mod validate;
 
 pub use conference::*;
