@@ -353,4 +353,96 @@ mod tests {
             100
         );
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn weekday(i: u8) -> Weekday {
+            Weekday::try_from(i % 7).unwrap()
+        }
+
+        fn any_pattern() -> impl Strategy<Value = Pattern> {
+            (
+                0usize..4,
+                1u32..5,
+                proptest::collection::vec(0u8..7, 0..4),
+                0u8..7,
+                prop_oneof![Just(None), (1u32..32).prop_map(Some)],
+                prop_oneof![Just(-1i32), 1i32..5],
+                prop_oneof![
+                    (1u32..=100).prop_map(PatternEnd::ByInstances),
+                    (0i64..400).prop_map(|d| PatternEnd::ByDate(
+                        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(d)
+                    )),
+                ],
+            )
+                .prop_map(|(f, interval, days, fdow, month_day, position, end)| {
+                    let frequency = [
+                        Frequency::Daily,
+                        Frequency::DailyWeekday,
+                        Frequency::Weekly,
+                        Frequency::Monthly,
+                    ][f];
+                    let mut days: Vec<Weekday> = days.into_iter().map(weekday).collect();
+                    if frequency == Frequency::Monthly && month_day.is_none() && days.is_empty() {
+                        days.push(Weekday::Tue);
+                    }
+                    Pattern {
+                        frequency,
+                        interval,
+                        days_of_week: days,
+                        first_day_of_week: weekday(fdow),
+                        by_month_day: month_day,
+                        by_set_position: month_day.is_none().then_some(position),
+                        end,
+                    }
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn expansion_is_ordered_bounded_and_follows_the_pattern(
+                p in any_pattern(),
+                offset in 0i64..365,
+            ) {
+                let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(offset);
+                match occurrence_dates(&p, first) {
+                    Ok(dates) => {
+                        prop_assert!(!dates.is_empty() && dates.len() <= MAX_OCCURRENCES);
+                        // Strictly increasing: ordered, and never two on one day.
+                        prop_assert!(dates.windows(2).all(|w| w[0] < w[1]));
+                        prop_assert!(dates[0] >= first);
+                        match p.end {
+                            PatternEnd::ByInstances(n) => prop_assert_eq!(dates.len(), n as usize),
+                            PatternEnd::ByDate(last) => {
+                                prop_assert!(*dates.last().unwrap() <= last)
+                            }
+                        }
+                        for d in &dates {
+                            match p.frequency {
+                                Frequency::DailyWeekday => prop_assert!(is_weekday(*d)),
+                                Frequency::Weekly if !p.days_of_week.is_empty() => {
+                                    prop_assert!(p.days_of_week.contains(&d.weekday()))
+                                }
+                                Frequency::Weekly => prop_assert_eq!(d.weekday(), first.weekday()),
+                                Frequency::Monthly if p.by_month_day.is_none() => {
+                                    prop_assert!(p.days_of_week.contains(&d.weekday()))
+                                }
+                                Frequency::Daily => prop_assert_eq!(
+                                    (*d - first).num_days() % p.interval as i64, 0
+                                ),
+                                _ => {}
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        // Only an end date before the start or more than 100 by date is refused.
+                        prop_assert_eq!(e.code, ErrorCode::UnsupportedRecurrence);
+                        prop_assert!(matches!(p.end, PatternEnd::ByDate(_)));
+                    }
+                }
+            }
+        }
+    }
 }
