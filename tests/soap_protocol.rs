@@ -241,7 +241,7 @@ fn not_yet_available_operations_say_so() {
     for op in [
         "GetConferenceInviteMail",
         "GetRecordingAliases",
-        "GetTimeZoneRulesById",
+        "GetConferenceBookingEventMail",
         "SaveConferenceRecInstanceWithMode",
     ] {
         let a = c.call(op, "");

@@ -1,12 +1,14 @@
 //! The booking service's operations.
 use super::convert::{booking_mode, request_of, status_filter, wire_of, Detail};
-use super::{request, result, scalar, unknown_operation, Call, Reply};
+use super::{request, result, scalar, unknown_operation, zone_rules, Call, Reply};
 use crate::booking::{Booking, Target};
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
 use crate::domain::time::{parse_utc, parse_xsd};
+use crate::domain::windows_zones;
 use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
+use chrono::Datelike;
 
 pub const OPERATIONS: &[&str] = &[
     "DeleteConferenceByExternalId",
@@ -45,11 +47,15 @@ pub const NOT_YET_AVAILABLE: &[&str] = &[
     "GetConferenceInstanceByExternalId",
     "SaveConferenceRecInstanceWithMode",
     "SaveConferenceRecInstance",
-    "GetTimeZoneRulesById",
     "GetConferenceInviteMail",
     "GetConferenceBookingEventMail",
     "GetRecordingAliases",
 ];
+
+/// The years GetTimeZoneRulesById describes: enough behind for meetings still being read,
+/// enough ahead for any booking window.
+const ZONE_YEARS_BACK: i32 = 1;
+const ZONE_YEARS_AHEAD: i32 = 10;
 
 pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
     let now = b.now();
@@ -177,6 +183,18 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                 call.user,
             )?;
             Ok(Reply::default())
+        }
+        "GetTimeZoneRulesById" => {
+            let r: GetTimeZoneRulesById = request(call)?;
+            let year = now.year();
+            let zone = windows_zones::zone(
+                r.idString.as_deref().unwrap_or(""),
+                year - ZONE_YEARS_BACK..=year + ZONE_YEARS_AHEAD,
+            )?;
+            scalar(
+                call,
+                &zone_rules::wire_rules(&zone.rules, &zone.display_name),
+            )
         }
         "GetTransactionsSince" => {
             let r: GetTransactionsSince = request(call)?;

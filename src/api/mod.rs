@@ -3,6 +3,7 @@
 mod booking_ops;
 pub mod convert;
 mod remote_ops;
+pub mod zone_rules;
 
 use crate::booking::Booking;
 use crate::contract::versions::VersionFilter;

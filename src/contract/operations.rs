@@ -65,6 +65,12 @@ pub struct GetTransactionsSince {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+pub struct GetTimeZoneRulesById {
+    pub idString: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct GetSystemById {
     pub TMSSystemId: Option<String>,
 }

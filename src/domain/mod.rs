@@ -6,6 +6,7 @@ pub mod state;
 pub mod time;
 pub mod timezone;
 pub mod validate;
+pub mod windows_zones;
 
 pub use conference::*;
 pub use error::{Error, ErrorCode};

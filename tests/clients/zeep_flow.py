@@ -10,6 +10,7 @@ from soapcheck import BOOKING_PATH, REMOTE_PATH, Service, fail, finish, utc
 
 CONCURRENT_MODIFICATION = -2147218248
 MEETINGNOTACTIVE = -2147218272
+INVALID_TIMEZONE_INFO = -2147218268
 SYSTEM_ALREADY_BOOKED = -2147218300
 
 base, user, password = sys.argv[1:4]
@@ -39,6 +40,17 @@ def flow(soap12, day):
         t.Participant(ParticipantId=2, ParticipantCallType="TMS"),
     ])
     d.IPBandwidth = t.BandwidthOverride(Bandwidth="6000kbps")
+    # The reference's own example: the rules of a Windows zone, booked with the meeting.
+    rules = b.call("GetTimeZoneRulesById", idString="Central Standard Time")
+    check(rules is not None and len(rules.TimeZoneRule) >= 1, "time-zone rules")
+    if rules is not None:
+        r = rules.TimeZoneRule[-1]
+        check(r.Id == "Central Standard Time" and r.BaseOffsetInMinutes == -360,
+              f"Central Standard Time rule {r.Id} {r.BaseOffsetInMinutes}")
+        check(r.Daylight.RelativeRule.Month == 3 and r.Standard.RelativeRule.Month == 11,
+              "Central Standard Time changes in March and November")
+        d.ConferenceTimeZoneRules = rules
+    b.fault("GetTimeZoneRulesById", INVALID_TIMEZONE_INFO, idString="Atlantis Standard Time")
     saved = b.call("SaveConferenceWithMode", Conference=d, BookingMode="Strict")
     if saved is None:
         return
