@@ -158,3 +158,49 @@ fn output_follows_the_announced_version() {
         assert_eq!(a.get("Version").is_some(), has_version, "v{version}");
     }
 }
+
+#[test]
+fn invalid_time_zone_rules_are_refused_and_nothing_is_written() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let rule = |valid_from: &str, base: i32, standard: &str| {
+        format!(
+            "<ConferenceTimeZoneRules><TimeZoneRule><ValidFrom>{valid_from}</ValidFrom><Id>Custom</Id><DisplayName>Custom</DisplayName><BaseOffsetInMinutes>{base}</BaseOffsetInMinutes><Daylight><ChangeSecondAtDay>7200</ChangeSecondAtDay><RelativeRule><Month>3</Month><DayOfTheWeek>0</DayOfTheWeek><WeekOfTheMonthIndex>5</WeekOfTheMonthIndex></RelativeRule></Daylight><DaylightOffsetInMinutes>60</DaylightOffsetInMinutes>{standard}</TimeZoneRule></ConferenceTimeZoneRules>"
+        )
+    };
+    let standard = "<Standard><ChangeSecondAtDay>10800</ChangeSecondAtDay><RelativeRule><Month>10</Month><DayOfTheWeek>0</DayOfTheWeek><WeekOfTheMonthIndex>5</WeekOfTheMonthIndex></RelativeRule></Standard>";
+    let bad_week = standard.replace(
+        "<WeekOfTheMonthIndex>5</WeekOfTheMonthIndex></RelativeRule></Standard>",
+        "<WeekOfTheMonthIndex>6</WeekOfTheMonthIndex></RelativeRule></Standard>",
+    );
+    let cases = [
+        ("UTC ValidFrom", rule("2026-01-01T00:00:00Z", 60, standard)),
+        (
+            "offset beyond 14 hours",
+            rule("2026-01-01T00:00:00", 900, standard),
+        ),
+        (
+            "daylight without standard",
+            rule("2026-01-01T00:00:00", 60, ""),
+        ),
+        ("week 6", rule("2026-01-01T00:00:00", 60, &bad_week)),
+    ];
+    for (what, rules) in cases {
+        let a = c.save(&format!("{}{rules}", conference(60, 90, &tms(1))), "Strict");
+        assert_eq!(a.error_code(), Some(-2147218268), "{what}: {}", a.body);
+    }
+    let log = c.call(
+        "GetTransactionsSince",
+        "<CurrentTransactionId>0</CurrentTransactionId>",
+    );
+    assert!(log.all("TransactionId").is_empty(), "nothing saved");
+    c.save(
+        &format!(
+            "{}{}",
+            conference(60, 90, &tms(1)),
+            rule("2026-01-01T00:00:00", 60, standard)
+        ),
+        "Strict",
+    )
+    .ok();
+}

@@ -313,7 +313,11 @@ pub fn request_of(c: &w::Conference) -> Result<ConferenceRequest, Error> {
             .ConferenceTimeZoneRules
             .as_ref()
             .filter(|r| !r.TimeZoneRule.is_empty())
-            .map(|r| to_xml("ConferenceTimeZoneRules", r))
+            .map(|r| {
+                // Kept as the client sent them, once they pass every validity rule.
+                super::zone_rules::zone_of(r)?;
+                to_xml("ConferenceTimeZoneRules", r)
+            })
             .transpose()?,
         external_conference_xml: c
             .ExternalConference
