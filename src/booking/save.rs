@@ -8,7 +8,7 @@ use crate::domain::{
 };
 use crate::planner::{self, Inventory, RoutePlan, RouteRequest};
 use crate::store::conferences::{self, Conflict};
-use crate::store::{systems, transactions, users, DbConnection};
+use crate::store::{lock_systems, systems, transactions, users, DbConnection};
 use chrono::{DateTime, Utc};
 
 impl Booking {
@@ -63,6 +63,7 @@ impl Booking {
         check_systems(conn, &draft)?;
 
         let system_ids = draft.system_ids();
+        lock_systems(conn, &system_ids)?;
         let conflicts = conferences::conflicts(
             conn,
             &system_ids,

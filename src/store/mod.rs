@@ -21,6 +21,8 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Any key fits: it only has to be the same for every instance sharing one database.
 const TRANSACTION_LOG_LOCK: i64 = 0x6272_6467_626b;
+/// First key of the two-key advisory locks taken per system (the second is the system id).
+const SYSTEM_LOCK_SPACE: i32 = 0x6262;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -215,6 +217,27 @@ pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error>
         c.batch_execute(&format!(
             "SELECT pg_advisory_xact_lock({TRANSACTION_LOG_LOCK})"
         ))?;
+    }
+    Ok(())
+}
+
+/// Serialises writers that book the same systems, so each one checks for conflicts only
+/// after the previous one has committed (SQLite has a single writer anyway). Locks are taken
+/// in id order, so writers with overlapping sets never wait on each other crosswise; without
+/// them, waiters on the exclusion constraint could deadlock. Released when the surrounding
+/// transaction ends.
+pub(crate) fn lock_systems(conn: &mut DbConnection, system_ids: &[i64]) -> Result<(), Error> {
+    if let DbConnection::Pg(c) = conn {
+        let mut ids = system_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            // Ids beyond i32 share a lock with another id: more waiting, never less safety.
+            let key = (id & 0x7fff_ffff) as i32;
+            c.batch_execute(&format!(
+                "SELECT pg_advisory_xact_lock({SYSTEM_LOCK_SPACE}, {key})"
+            ))?;
+        }
     }
     Ok(())
 }
