@@ -402,3 +402,39 @@ fn simultaneous_bookings_of_one_room() {
         }
     });
 }
+
+#[test]
+fn occurrences_named_by_recurrence_id() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let saved = c.save(
+        &format!(
+            "{}<ExternalSourceId>exchange-1</ExternalSourceId><ExternalPrimaryKey>AAMk-7</ExternalPrimaryKey>",
+            conference(-5, 30, &tms(1))
+        ),
+        "Strict",
+    );
+    saved.ok();
+    let id = saved.get("ConferenceId").unwrap();
+    let start = saved.get("StartTimeUTC").unwrap();
+    let by = |op: &str, recurrence: &str| {
+        c.call(
+            op,
+            &format!("<ExternalSourceId>exchange-1</ExternalSourceId><ExternalConferenceId>AAMk-7</ExternalConferenceId><RecurrenceIdUTC>{recurrence}</RecurrenceIdUTC>"),
+        )
+    };
+    let other_day = "2031-01-01 00:00:00Z";
+    by("GetConferenceIdByExternalId", other_day).fault(code::INSTANCE_NOT_FOUND_WITHIN_PATTERN);
+    by("EndConferenceByExternalId", other_day).fault(code::INSTANCE_NOT_FOUND_WITHIN_PATTERN);
+    assert_eq!(
+        c.get(&id).get("Status").as_deref(),
+        Some("Ongoing"),
+        "not ended"
+    );
+    assert_eq!(
+        by("GetConferenceIdByExternalId", &start).get("GetConferenceIdByExternalIdResult"),
+        Some(id.clone())
+    );
+    by("EndConferenceByExternalId", &start).ok();
+    assert_eq!(c.get(&id).get("Status").as_deref(), Some("Finished"));
+}

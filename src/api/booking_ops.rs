@@ -1,10 +1,11 @@
 //! The booking service's operations.
 use super::convert::{booking_mode, request_of, status_filter, wire_of, Detail};
 use super::{request, result, scalar, unknown_operation, zone_rules, Call, Reply};
-use crate::booking::{Booking, Target};
+use crate::booking::{Booking, Target, TransactionPage};
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
+use crate::domain::state::check_occurrence;
 use crate::domain::time::{parse_utc, parse_xsd};
 use crate::domain::windows_zones;
 use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
@@ -123,7 +124,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             let r: ByExternalId = request(call)?;
             let (src, key) = external_ids(&r)?;
             let c = b.get_by_external(&src, &key)?;
-            check_instance(&c, &r)?;
+            check_occurrence(&c, occurrence_of(&r)?)?;
             scalar(call, &(c.id as i32))
         }
         "GetConferencesForUser" => {
@@ -161,6 +162,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                 Target::External {
                     source: &src,
                     key: &key,
+                    occurrence: None,
                 },
                 call.user,
             )?;
@@ -174,11 +176,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "EndConferenceByExternalId" => {
             let r: ByExternalId = request(call)?;
             let (src, key) = external_ids(&r)?;
-            check_instance(&b.get_by_external(&src, &key)?, &r)?;
             b.end(
                 Target::External {
                     source: &src,
                     key: &key,
+                    occurrence: occurrence_of(&r)?,
                 },
                 call.user,
             )?;
@@ -199,47 +201,27 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "GetTransactionsSince" => {
             let r: GetTransactionsSince = request(call)?;
             let page = b.transactions_since(r.CurrentTransactionId, system_filter(&r.SystemId)?)?;
-            let mut list: Vec<Transaction> = page.transactions.iter().map(transaction).collect();
-            if page.incomplete {
-                list.push(Transaction {
-                    TransactionId: list.last().map(|t| t.TransactionId).unwrap_or(0),
-                    TransType: Some(WireKind::ListIncomplete),
-                    ..Default::default()
-                });
-            }
-            scalar(call, &ArrayOfTransaction { Transaction: list })
+            let rows = log_rows(&page, transaction, |id| Transaction {
+                TransactionId: id,
+                TransType: Some(WireKind::ListIncomplete),
+                ..Default::default()
+            });
+            scalar(call, &ArrayOfTransaction { Transaction: rows })
         }
         "GetTransactionsSinceWithExternalId" => {
             let r: GetTransactionsSince = request(call)?;
             let page = b.transactions_since(r.CurrentTransactionId, system_filter(&r.SystemId)?)?;
-            let mut list: Vec<TransactionWithExternalId> = page
-                .transactions
-                .iter()
-                .map(|t| {
-                    let w = transaction(t);
-                    TransactionWithExternalId {
-                        TransactionId: w.TransactionId,
-                        ConferenceId: w.ConferenceId,
-                        TransType: w.TransType,
-                        PerformedByUserId: w.PerformedByUserId,
-                        ParticipantIds: w.ParticipantIds,
-                        ExternalSourceId: t.external_source_id.clone(),
-                        ExternalPrimaryKey: t.external_primary_key.clone(),
-                        RecurrenceIdUTC: None,
-                    }
-                })
-                .collect();
-            if page.incomplete {
-                list.push(TransactionWithExternalId {
-                    TransactionId: list.last().map(|t| t.TransactionId).unwrap_or(0),
+            let rows = log_rows(&page, transaction_with_external_id, |id| {
+                TransactionWithExternalId {
+                    TransactionId: id,
                     TransType: Some(WireKind::ListIncomplete),
                     ..Default::default()
-                });
-            }
+                }
+            });
             scalar(
                 call,
                 &ArrayOfTransactionWithExternalId {
-                    TransactionWithExternalId: list,
+                    TransactionWithExternalId: rows,
                 },
             )
         }
@@ -279,27 +261,14 @@ fn external_ids(r: &ByExternalId) -> Result<(String, String), Error> {
     }
 }
 
-/// A single meeting has exactly one instance: the one starting at its start time.
-fn check_instance(c: &Conference, r: &ByExternalId) -> Result<(), Error> {
-    match r
-        .RecurrenceIdUTC
+/// The occurrence a RecurrenceIdUTC names, if the client named one.
+fn occurrence_of(r: &ByExternalId) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+    r.RecurrenceIdUTC
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-    {
-        None => Ok(()),
-        Some(s) => {
-            let at = parse_utc(s)?;
-            if at.date_naive() == c.start.date_naive() {
-                Ok(())
-            } else {
-                Err(Error::new(
-                    ErrorCode::InstanceNotFoundWithinPattern,
-                    format!("No such occurrence: conference {} has none on {s}.", c.id),
-                ))
-            }
-        }
-    }
+        .map(parse_utc)
+        .transpose()
 }
 
 fn window(
@@ -328,6 +297,35 @@ fn system_filter(s: &Option<String>) -> Result<Option<i64>, Error> {
                 format!("SystemId '{v}' is not a system id."),
             )
         }),
+    }
+}
+
+/// One page of the log as wire rows, closed by the ListIncomplete marker (carrying the last
+/// id, where the client asks again from) when more remain.
+fn log_rows<T>(
+    page: &TransactionPage,
+    row: impl Fn(&crate::domain::Transaction) -> T,
+    marker: impl FnOnce(i32) -> T,
+) -> Vec<T> {
+    let mut rows: Vec<T> = page.transactions.iter().map(row).collect();
+    if page.incomplete {
+        let last = page.transactions.last().map_or(0, |t| t.id as i32);
+        rows.push(marker(last));
+    }
+    rows
+}
+
+fn transaction_with_external_id(t: &crate::domain::Transaction) -> TransactionWithExternalId {
+    let w = transaction(t);
+    TransactionWithExternalId {
+        TransactionId: w.TransactionId,
+        ConferenceId: w.ConferenceId,
+        TransType: w.TransType,
+        PerformedByUserId: w.PerformedByUserId,
+        ParticipantIds: w.ParticipantIds,
+        ExternalSourceId: t.external_source_id.clone(),
+        ExternalPrimaryKey: t.external_primary_key.clone(),
+        RecurrenceIdUTC: None,
     }
 }
 

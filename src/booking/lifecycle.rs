@@ -1,17 +1,23 @@
 //! Ending and deleting conferences.
 use super::save::{is_ongoing, log};
 use super::Booking;
-use crate::domain::state::state_of;
+use crate::domain::state::{check_occurrence, state_of};
 use crate::domain::{
     Conference, ConferenceState, Error, ErrorCode, StoredStatus, TransactionType, User,
 };
 use crate::store::{conferences, DbConnection};
+use chrono::{DateTime, Utc};
 
 /// The conference a delete or end names: by TMS id, or by the client's own ids.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
     Id(i64),
-    External { source: &'a str, key: &'a str },
+    /// `occurrence`: the RecurrenceIdUTC the client named, if any.
+    External {
+        source: &'a str,
+        key: &'a str,
+        occurrence: Option<DateTime<Utc>>,
+    },
 }
 
 impl Booking {
@@ -97,7 +103,15 @@ impl Booking {
 fn find(conn: &mut DbConnection, target: Target) -> Result<Conference, Error> {
     match target {
         Target::Id(id) => conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id)),
-        Target::External { source, key } => by_external(conn, source, key),
+        Target::External {
+            source,
+            key,
+            occurrence,
+        } => {
+            let c = by_external(conn, source, key)?;
+            check_occurrence(&c, occurrence)?;
+            Ok(c)
+        }
     }
 }
 

@@ -1,6 +1,23 @@
 //! Which state a client sees, derived from what is stored and the clock.
 use super::conference::{Conference, ConferenceState, StatusFilter, StoredStatus};
+use super::error::{Error, ErrorCode};
 use chrono::{DateTime, Utc};
+
+/// A single meeting has exactly one occurrence: the one on its own start day, which a
+/// RecurrenceIdUTC naming that UTC day (or none at all) refers to.
+pub fn check_occurrence(c: &Conference, occurrence: Option<DateTime<Utc>>) -> Result<(), Error> {
+    match occurrence {
+        Some(at) if at.date_naive() != c.start.date_naive() => Err(Error::new(
+            ErrorCode::InstanceNotFoundWithinPattern,
+            format!(
+                "No such occurrence: conference {} has none on {}.",
+                c.id,
+                at.date_naive()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
 
 pub fn state_of(c: &Conference, now: DateTime<Utc>) -> ConferenceState {
     match c.status {

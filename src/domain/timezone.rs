@@ -197,20 +197,22 @@ pub fn to_local(zone: &ZoneRules, at: DateTime<Utc>) -> NaiveDateTime {
     utc + if in_daylight { summer } else { base }
 }
 
+/// "The `week`th `weekday` of `month` at `hour`:00", for tables of rules in tests.
+#[cfg(test)]
+pub(crate) fn relative(month: u32, weekday: u32, week: u32, hour: u32) -> TimeChange {
+    TimeChange {
+        second_of_day: hour * 3600,
+        day: ChangeDay::Relative {
+            month,
+            weekday,
+            week,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn relative(month: u32, weekday: u32, week: u32, hour: u32) -> TimeChange {
-        TimeChange {
-            second_of_day: hour * 3600,
-            day: ChangeDay::Relative {
-                month,
-                weekday,
-                week,
-            },
-        }
-    }
 
     fn zone(id: &str, base: i32, daylight: Option<(TimeChange, TimeChange)>) -> ZoneRules {
         ZoneRules {

@@ -5,9 +5,7 @@
 //! that share them.
 use super::error::{Error, ErrorCode};
 use super::timezone::{ChangeDay, Daylight, TimeChange, ZoneRule, ZoneRules};
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike, Utc,
-};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Timelike};
 use chrono_tz::{OffsetComponents, Tz};
 use std::ops::RangeInclusive;
 use std::str::FromStr;
@@ -18,12 +16,6 @@ use windows_timezones::WindowsTimezone;
 pub struct WindowsZone {
     pub display_name: String,
     pub rules: ZoneRules,
-}
-
-/// Every Windows id the CLDR table maps.
-pub fn known_ids() -> impl Iterator<Item = &'static str> {
-    use strum::IntoEnumIterator;
-    WindowsTimezone::iter().map(WindowsTimezone::name)
 }
 
 /// The rules of Windows zone `id` for the years `years`.
@@ -153,32 +145,28 @@ fn month_end(d: NaiveDate) -> NaiveDate {
     first_next.unwrap() - Duration::days(1)
 }
 
-/// The UTC offset, in minutes, at `at` in the IANA zone behind Windows zone `id`; what the
-/// derived rules are checked against.
-pub fn iana_offset(id: &str, at: DateTime<Utc>) -> Option<i32> {
-    let tz: Tz = WindowsTimezone::from_str(id).ok()?.into();
-    Some(
-        tz.offset_from_utc_datetime(&at.naive_utc())
-            .fix()
-            .local_minus_utc()
-            / 60,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::timezone::{to_local, to_utc, validate};
+    use crate::domain::timezone::{relative as rel, to_local, to_utc, validate};
+    use chrono::{DateTime, Offset, Utc};
+    use std::str::FromStr;
 
-    fn rel(month: u32, weekday: u32, week: u32, hour: u32) -> TimeChange {
-        TimeChange {
-            second_of_day: hour * 3600,
-            day: ChangeDay::Relative {
-                month,
-                weekday,
-                week,
-            },
-        }
+    /// Every Windows id the CLDR table maps.
+    fn known_ids() -> impl Iterator<Item = &'static str> {
+        use strum::IntoEnumIterator;
+        WindowsTimezone::iter().map(WindowsTimezone::name)
+    }
+
+    /// The UTC offset, in minutes, at `at` in the IANA zone behind Windows zone `id`.
+    fn iana_offset(id: &str, at: DateTime<Utc>) -> Option<i32> {
+        let tz: Tz = WindowsTimezone::from_str(id).ok()?.into();
+        Some(
+            tz.offset_from_utc_datetime(&at.naive_utc())
+                .fix()
+                .local_minus_utc()
+                / 60,
+        )
     }
 
     #[test]

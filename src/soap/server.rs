@@ -65,12 +65,6 @@ async fn handle(
         .split('&')
         .any(|q| q.eq_ignore_ascii_case("wsdl"));
     let guess = version_from_content_type(&req);
-    let node = format!(
-        "{}://{}{}",
-        req.connection_info().scheme(),
-        req.connection_info().host(),
-        req.path()
-    );
     if req.method() == actix_web::http::Method::GET {
         return if wants_wsdl {
             wsdl(&req, service)
@@ -78,11 +72,12 @@ async fn handle(
             HttpResponse::Ok()
                 .content_type("text/plain; charset=utf-8")
                 .body(format!(
-                    "bridgebook {} service. WSDL: {node}?wsdl\nOperations: {}\n",
+                    "bridgebook {} service. WSDL: {}?wsdl\nOperations: {}\n",
                     match service {
                         Service::Booking => "booking",
                         Service::RemoteSetup => "remote setup",
                     },
+                    node(&req),
                     service.operations().join(", ")
                 ))
         };
@@ -101,38 +96,45 @@ async fn handle(
                 "The request is larger than the {} bytes this service accepts.",
                 app.max_body_bytes
             ));
-            return fault(guess, &e, &node);
+            return fault(guess, &e, &req);
         }
         body.extend_from_slice(&chunk);
     }
 
     let parsed = match envelope::parse(&body) {
         Ok(p) => p,
-        Err(e) => return fault(guess, &e, &node),
+        Err(e) => return fault(guess, &e, &req),
     };
     if !service.operations().contains(&parsed.operation.as_str()) {
         let e = Error::malformed(format!(
             "'{}' is not an operation of this service.",
             parsed.operation
         ));
-        return fault(parsed.version, &e, &node);
+        return fault(parsed.version, &e, &req);
     }
     let app2 = Arc::clone(&app);
-    let request = parsed.clone();
-    let outcome = web::block(move || {
-        api::dispatch(
+    // The request moves to the database thread and comes back with the answer.
+    let done = web::block(move || {
+        let outcome = api::dispatch(
             service,
             &app2.booking,
             &Call {
-                operation: &request.operation,
-                body: &request.body,
-                client_version: request.client_version(),
+                operation: &parsed.operation,
+                body: &parsed.body,
+                client_version: parsed.client_version(),
                 user: &user,
             },
-        )
+        );
+        (outcome, parsed)
     })
-    .await
-    .unwrap_or_else(|e| Err(Error::internal(format!("the request was interrupted: {e}"))));
+    .await;
+    let (outcome, parsed) = match done {
+        Ok(x) => x,
+        Err(e) => {
+            let e = Error::internal(format!("the request was interrupted: {e}"));
+            return fault(guess, &e, &req);
+        }
+    };
     match outcome {
         Ok(reply) => HttpResponse::Ok()
             .content_type(response::content_type(parsed.version))
@@ -146,7 +148,7 @@ async fn handle(
             )),
         Err(e) => {
             tracing::debug!(operation = %parsed.operation, code = e.code.code(), "fault: {}", e.message);
-            fault(parsed.version, &e, &node)
+            fault(parsed.version, &e, &req)
         }
     }
 }
@@ -180,10 +182,16 @@ fn version_from_content_type(req: &HttpRequest) -> SoapVersion {
     }
 }
 
-fn fault(v: SoapVersion, e: &Error, node: &str) -> HttpResponse {
+/// The address the client called, as a fault's node names it.
+fn node(req: &HttpRequest) -> String {
+    let info = req.connection_info();
+    format!("{}://{}{}", info.scheme(), info.host(), req.path())
+}
+
+fn fault(v: SoapVersion, e: &Error, req: &HttpRequest) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type(response::content_type(v))
-        .body(response::fault(v, e, node, None))
+        .body(response::fault(v, e, &node(req), None))
 }
 
 /// The WSDL with its service address pointing at the host the client used.
