@@ -53,7 +53,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let parsed = envelope::parse(black_box(request.as_bytes())).unwrap();
             let op: SaveConference = quick_xml::de::from_str(&parsed.body).unwrap();
-            request_of(op.Conference.as_ref().unwrap()).unwrap()
+            request_of(op.Conference.as_ref().unwrap(), 23).unwrap()
         })
     });
 

@@ -24,6 +24,7 @@ pub fn build(config: &Config) -> Result<App, String> {
     load_inventory(&store, config).map_err(|e| e.message)?;
     let rules = BookingRules {
         booking_window_days: config.booking.booking_window_days,
+        time_zone: config.booking.time_zone.clone(),
         default_duration_minutes: config.booking.default_duration_minutes,
         defaults: default_settings(&config.booking)?,
     };
@@ -118,6 +119,7 @@ pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
         privacy_flag: None,
         recording_enabled: false,
         time_zone_rules_xml: None,
+        time_zone: None,
         external_conference_xml: None,
         externally_hosted_dial_string: None,
     })

@@ -56,6 +56,9 @@ pub struct BookingConfig {
     pub language: String,
     /// Most transactions one GetTransactionsSince answer holds.
     pub transactions_page_size: i64,
+    /// The zone (IANA name or Windows id) of series booked without time-zone rules when
+    /// their first system has no zone either.
+    pub time_zone: String,
 }
 
 impl Default for BookingConfig {
@@ -73,6 +76,7 @@ impl Default for BookingConfig {
             extend_option: "Yes".into(),
             language: "en-US".into(),
             transactions_page_size: 1000,
+            time_zone: "UTC".into(),
         }
     }
 }
@@ -157,6 +161,9 @@ impl Config {
         }
         if self.booking.booking_window_days <= 0 {
             return Err("booking.booking_window_days must be positive".into());
+        }
+        if let Err(e) = crate::domain::zone::Zone::named(&self.booking.time_zone) {
+            return Err(format!("booking.time_zone: {}", e.message));
         }
         if self.booking.transactions_page_size <= 0 {
             return Err("booking.transactions_page_size must be positive".into());

@@ -181,6 +181,11 @@ fn meetings_that_need_a_bridge() {
     });
 }
 
+/// A RecurrencePattern element of `frequency` with `rest` inside.
+fn pattern(frequency: &str, rest: &str) -> String {
+    format!("<RecurrencePattern><FrequencyType>{frequency}</FrequencyType><Interval>1</Interval>{rest}</RecurrencePattern>")
+}
+
 #[test]
 fn documented_refusals() {
     each_backend(|s| {
@@ -198,7 +203,11 @@ fn documented_refusals() {
             ("reserved source", conference(60, 90, &tms(1)) + "<ExternalSourceId>TMS</ExternalSourceId><ExternalPrimaryKey>k</ExternalPrimaryKey>", code::UNKNOWN),
             ("reserved meeting source", conference(60, 90, &tms(1)) + "<MeetingSource>EX:PROXY</MeetingSource>", code::UNKNOWN),
             ("title too long", conference(60, 90, &tms(1)).replace("Test meeting", &"t".repeat(256)), code::UNKNOWN),
-            ("a series", conference(60, 90, &tms(1)) + "<RecurrencePattern><FrequencyType>Daily</FrequencyType><Interval>1</Interval><PatternEndType>EndByInstances</PatternEndType><PatternInstances>3</PatternInstances></RecurrencePattern>", code::UNKNOWN),
+            ("a never-ending series", conference(60, 90, &tms(1)) + &pattern("Daily", "<PatternEndType>EndNever</PatternEndType>"), code::NEVER_ENDING_RECURRENCE_NOT_SUPPORTED),
+            ("an hourly series", conference(60, 90, &tms(1)) + &pattern("Hourly", "<PatternEndType>EndByInstances</PatternEndType><PatternInstances>3</PatternInstances>"), code::UNSUPPORTED_RECURRENCE),
+            ("101 occurrences", conference(60, 90, &tms(1)) + &pattern("Daily", "<PatternEndType>EndByInstances</PatternEndType><PatternInstances>101</PatternInstances>"), code::UNSUPPORTED_RECURRENCE),
+            ("both month day and position", conference(60, 90, &tms(1)) + &pattern("Monthly", "<BySetPosition>2</BySetPosition><ByMonthDay>3</ByMonthDay><DaysOfWeek><DayOfWeek>Monday</DayOfWeek></DaysOfWeek><PatternEndType>EndByInstances</PatternEndType><PatternInstances>3</PatternInstances>"), code::UNSUPPORTED_RECURRENCE),
+            ("occurrences past the booking window", conference(60, 90, &tms(1)) + &pattern("Monthly", "<ByMonthDay>1</ByMonthDay><PatternEndType>EndByInstances</PatternEndType><PatternInstances>24</PatternInstances>"), code::START_TIME_AFTER_MAX_NUMBER_OF_DAYS_IN_FUTURE),
         ];
         for (name, conf, want) in &table {
             let a = c.save(conf, "BestEffortForced");

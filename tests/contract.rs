@@ -101,6 +101,13 @@ fn zeep_client_of_our_wsdl() {
 }
 
 #[test]
+fn zeep_client_books_a_series() {
+    for b in backends() {
+        run_client(b, "zeep_series.py", &[]);
+    }
+}
+
+#[test]
 fn zeep_client_of_a_real_api9_wsdl() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api9");
     for b in backends() {

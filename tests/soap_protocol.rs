@@ -242,7 +242,6 @@ fn not_yet_available_operations_say_so() {
         "GetConferenceInviteMail",
         "GetRecordingAliases",
         "GetConferenceBookingEventMail",
-        "SaveConferenceRecInstanceWithMode",
     ] {
         let a = c.call(op, "");
         a.fault(code::UNKNOWN);

@@ -1,11 +1,12 @@
 //! The booking service's operations.
-use super::convert::{booking_mode, request_of, status_filter, wire_of, Detail};
+use super::convert::{
+    booking_mode, request_of, status_filter, wire_of, wire_of_booked, Detail, SeriesDetail,
+};
 use super::{request, result, scalar, unknown_operation, zone_rules, Call, Reply};
-use crate::booking::{Booking, Target, TransactionPage};
+use crate::booking::{Booked, Booking, OccurrenceTarget, Target, TransactionPage};
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
-use crate::domain::state::check_occurrence;
 use crate::domain::time::{parse_utc, parse_xsd};
 use crate::domain::windows_zones;
 use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
@@ -40,14 +41,9 @@ pub const OPERATIONS: &[&str] = &[
     "SaveConferences",
 ];
 
-/// Operations whose features (series, time-zone database, mail templates, recording) are
+/// Operations whose features (mail templates, recording) are
 /// not part of this version; they answer an UNKNOWN fault that names them.
 pub const NOT_YET_AVAILABLE: &[&str] = &[
-    "DeleteConferenceInstanceByExternalId",
-    "DeleteConferenceRecInstanceById",
-    "GetConferenceInstanceByExternalId",
-    "SaveConferenceRecInstanceWithMode",
-    "SaveConferenceRecInstance",
     "GetConferenceInviteMail",
     "GetConferenceBookingEventMail",
     "GetRecordingAliases",
@@ -61,6 +57,9 @@ const ZONE_YEARS_AHEAD: i32 = 10;
 pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
     let now = b.now();
     let full = |c: &Conference| wire_of(c, now, Detail::Full);
+    let view = |booked: &Booked, detail: SeriesDetail| {
+        wire_of_booked(booked, now, call.client_version, &b.rules.time_zone, detail)
+    };
     match call.operation {
         op if NOT_YET_AVAILABLE.contains(&op) => Err(Error::not_yet_available(op)),
         "GetDefaultConference" => {
@@ -75,7 +74,30 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "SaveConferenceWithMode" => {
             let r: SaveConference = request(call)?;
             let saved = b.save(
-                &request_of(&conference_of(&r)?)?,
+                &request_of(&conference_of(&r)?, call.client_version)?,
+                booking_mode(r.BookingMode),
+                call.user,
+            )?;
+            result(
+                call,
+                ConferenceSaveResult {
+                    Conference: view(&saved, SeriesDetail::Exceptions),
+                },
+            )
+        }
+        "SaveConference" => {
+            let r: SaveConference = request(call)?;
+            let saved = b.save(
+                &request_of(&conference_of(&r)?, call.client_version)?,
+                BookingMode::Strict,
+                call.user,
+            )?;
+            result(call, view(&saved, SeriesDetail::Exceptions))
+        }
+        "SaveConferenceRecInstanceWithMode" => {
+            let r: SaveConference = request(call)?;
+            let saved = b.save_occurrence(
+                &request_of(&conference_of(&r)?, call.client_version)?,
                 booking_mode(r.BookingMode),
                 call.user,
             )?;
@@ -86,10 +108,10 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                 },
             )
         }
-        "SaveConference" => {
+        "SaveConferenceRecInstance" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save(
-                &request_of(&conference_of(&r)?)?,
+            let saved = b.save_occurrence(
+                &request_of(&conference_of(&r)?, call.client_version)?,
                 BookingMode::Strict,
                 call.user,
             )?;
@@ -100,32 +122,70 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             let reqs = r
                 .Conferences
                 .iter()
-                .map(request_of)
+                .map(|c| request_of(c, call.client_version))
                 .collect::<Result<Vec<_>, _>>()?;
             let saved = b.save_all(&reqs, call.user)?;
             result(
                 call,
                 ArrayOfConference {
-                    Conference: saved.iter().map(full).collect(),
+                    Conference: saved
+                        .iter()
+                        .map(|s| view(s, SeriesDetail::Exceptions))
+                        .collect(),
                 },
             )
         }
-        "GetConferenceById"
-        | "GetRecurrentConferenceById"
+        "GetConferenceById" => {
+            let r: ById = request(call)?;
+            result(
+                call,
+                view(&b.get(r.ConferenceId as i64)?, SeriesDetail::Pattern),
+            )
+        }
+        "GetRecurrentConferenceById"
         | "GetRecurrentConferenceByIdWithFirstOngoingOrPendingStartTime" => {
             let r: ById = request(call)?;
-            result(call, full(&b.get(r.ConferenceId as i64)?))
+            let detail = SeriesDetail::Recurrent {
+                first_pending: call.operation != "GetRecurrentConferenceById",
+            };
+            result(call, view(&b.get_series(r.ConferenceId as i64)?, detail))
         }
         "GetConferenceByExternalId" => {
             let (src, key) = external_ids(&request(call)?)?;
-            result(call, full(&b.get_by_external(&src, &key)?))
+            result(
+                call,
+                view(&b.get_by_external(&src, &key)?, SeriesDetail::Exceptions),
+            )
         }
         "GetConferenceIdByExternalId" => {
             let r: ByExternalId = request(call)?;
             let (src, key) = external_ids(&r)?;
-            let c = b.get_by_external(&src, &key)?;
-            check_occurrence(&c, occurrence_of(&r)?)?;
+            let c = b.meeting_by_external(&src, &key, occurrence_of(&r)?)?;
             scalar(call, &(c.id as i32))
+        }
+        "GetConferenceInstanceByExternalId" => {
+            let r: ByExternalId = request(call)?;
+            let (src, key) = external_ids(&r)?;
+            let at = required_occurrence(&r)?;
+            result(call, full(&b.meeting_by_external(&src, &key, Some(at))?))
+        }
+        "DeleteConferenceRecInstanceById" => {
+            let r: ById = request(call)?;
+            b.delete_occurrence(OccurrenceTarget::Id(r.ConferenceId as i64), call.user)?;
+            Ok(Reply::default())
+        }
+        "DeleteConferenceInstanceByExternalId" => {
+            let r: ByExternalId = request(call)?;
+            let (src, key) = external_ids(&r)?;
+            b.delete_occurrence(
+                OccurrenceTarget::External {
+                    source: &src,
+                    key: &key,
+                    at: required_occurrence(&r)?,
+                },
+                call.user,
+            )?;
+            Ok(Reply::default())
         }
         "GetConferencesForUser" => {
             let r: GetConferencesForUser = request(call)?;
@@ -269,6 +329,15 @@ fn occurrence_of(r: &ByExternalId) -> Result<Option<chrono::DateTime<chrono::Utc
         .filter(|s| !s.is_empty())
         .map(parse_utc)
         .transpose()
+}
+
+fn required_occurrence(r: &ByExternalId) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    occurrence_of(r)?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::InstanceNotFoundWithinPattern,
+            "RecurrenceIdUTC is required to name an occurrence.",
+        )
+    })
 }
 
 fn window(

@@ -1,7 +1,9 @@
 //! Wire ⇄ domain conversion, done once, here (design decision 2).
+use super::recurrence_pattern::{recurrence_of, wire_exception, wire_pattern};
+use crate::booking::{stored_zone, Booked};
 use crate::contract::conference as w;
 use crate::contract::enums as we;
-use crate::domain::state::state_of;
+use crate::domain::state::{series_state, state_of};
 use crate::domain::time::{format_utc, parse_utc};
 use crate::domain::{self as d, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode};
 use chrono::{DateTime, Utc};
@@ -236,12 +238,18 @@ fn opt_time(s: &Option<String>) -> Result<Option<DateTime<Utc>>, Error> {
 }
 
 /// A Conference element as a client sent it → what it asks bridgebook to save.
-pub fn request_of(c: &w::Conference) -> Result<ConferenceRequest, Error> {
-    let recurrent = c
+pub fn request_of(c: &w::Conference, client_version: u32) -> Result<ConferenceRequest, Error> {
+    let recurrence = c
         .RecurrencePattern
         .as_ref()
-        .and_then(|p| p.FrequencyType)
-        .is_some_and(|f| f != we::RecurringFrequency::Default);
+        .map(|p| recurrence_of(p, client_version))
+        .transpose()?
+        .flatten();
+    let rules = c
+        .ConferenceTimeZoneRules
+        .as_ref()
+        .filter(|r| !r.TimeZoneRule.is_empty());
+    let time_zone = rules.map(super::zone_rules::zone_of).transpose()?;
     let participants = match &c.Participants {
         None => None,
         Some(list) => Some(
@@ -309,16 +317,11 @@ pub fn request_of(c: &w::Conference) -> Result<ConferenceRequest, Error> {
         meeting_source: c.MeetingSource.clone(),
         privacy_flag: c.PrivacyFlag.clone(),
         recording_enabled: c.IsRecordingEnabled,
-        time_zone_rules_xml: c
-            .ConferenceTimeZoneRules
-            .as_ref()
-            .filter(|r| !r.TimeZoneRule.is_empty())
-            .map(|r| {
-                // Kept as the client sent them, once they pass every validity rule.
-                super::zone_rules::zone_of(r)?;
-                to_xml("ConferenceTimeZoneRules", r)
-            })
+        // Kept as the client sent them, once they pass every validity rule.
+        time_zone_rules_xml: rules
+            .map(|r| to_xml("ConferenceTimeZoneRules", r))
             .transpose()?,
+        time_zone,
         external_conference_xml: c
             .ExternalConference
             .as_ref()
@@ -329,7 +332,8 @@ pub fn request_of(c: &w::Conference) -> Result<ConferenceRequest, Error> {
         external_primary_key: c.ExternalPrimaryKey.clone(),
         participants,
         version: c.Version,
-        recurrent,
+        recurrence,
+        instance: opt_time(&c.RecurrenceInstanceIdUTC)?,
     })
 }
 
@@ -406,8 +410,88 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         PrivacyFlag: s.privacy_flag.clone(),
         TransactionId: (c.transaction_id > 0).then_some(c.transaction_id),
         IsRecordingEnabled: Some(s.recording_enabled),
+        RecurrenceInstanceIdUTC: c.series.instance_at.map(format_utc),
+        RecurrenceInstanceType: c.series.instance_at.and_then(|_| {
+            if c.status == d::StoredStatus::Deleted {
+                Some("deleted".to_string())
+            } else {
+                c.series.exception.then(|| "modify".to_string())
+            }
+        }),
+        DetachedFromExternalSourceId: c.series.detached_source_id.clone(),
+        DetachedFromExternalPrimaryKey: c.series.detached_primary_key.clone(),
         ..Default::default()
     }
+}
+
+/// How much of a series an answer carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesDetail {
+    /// The series with its pattern.
+    Pattern,
+    /// With its exceptions too (GetConferenceByExternalId).
+    Exceptions,
+    /// GetRecurrentConferenceById: exceptions, and a negative id once deleted; with
+    /// `first_pending`, the times of its first ongoing or pending occurrence.
+    Recurrent { first_pending: bool },
+}
+
+/// A meeting or a series → the Conference element, as of `now`, for a client of
+/// `client_version`.
+pub fn wire_of_booked(
+    b: &Booked,
+    now: DateTime<Utc>,
+    client_version: u32,
+    default_zone: &str,
+    detail: SeriesDetail,
+) -> w::Conference {
+    let s = match b {
+        Booked::Meeting(c) => return wire_of(c, now, Detail::Full),
+        Booked::Series(s) => s,
+    };
+    let head = &s.conference;
+    let mut out = wire_of(head, now, Detail::Full);
+    out.ConferenceState = Some(w::ConferenceStateOverride {
+        Status: Some(wire_state(series_state(head, &s.occurrences, now))),
+    });
+    let Some(r) = &head.series.recurrence else {
+        return out;
+    };
+    let zone = stored_zone(head, default_zone);
+    let mut pattern = wire_pattern(r, &zone, client_version);
+    out.FirstOccurrenceRecInstanceIdUTC = Some(format_utc(r.first_instance));
+    if detail != SeriesDetail::Pattern {
+        let list: Vec<w::RecurrenceException> = s
+            .occurrences
+            .iter()
+            .filter(|o| o.series.exception)
+            .filter_map(|o| {
+                let modified =
+                    (o.status != d::StoredStatus::Deleted).then(|| wire_of(o, now, Detail::Full));
+                o.series.instance_at.map(|i| wire_exception(i, modified))
+            })
+            .collect();
+        pattern.Exceptions = Some(w::ArrayOfRecurrenceException {
+            RecurrenceException: list,
+        });
+    }
+    if let SeriesDetail::Recurrent { first_pending } = detail {
+        if head.status == d::StoredStatus::Deleted {
+            out.ConferenceId = -out.ConferenceId;
+        }
+        if first_pending {
+            if let Some(o) = s
+                .occurrences
+                .iter()
+                .find(|o| o.status != d::StoredStatus::Deleted && o.end > now)
+            {
+                out.StartTimeUTC = Some(format_utc(o.start));
+                out.EndTimeUTC = Some(format_utc(o.end));
+            }
+        }
+    }
+    out.RecurrencePattern = Some(pattern);
+    out
 }
 
 #[cfg(test)]

@@ -1,25 +1,28 @@
-//! RecurrencePattern on the wire → the domain's pattern, in the conference's own time zone.
+//! RecurrencePattern on the wire ⇄ the domain's series, both ways.
+use super::convert::request_of;
 use crate::contract::conference as w;
-use crate::contract::enums::{DayOfWeek, RecurrenceEndType, RecurringFrequency};
+use crate::contract::enums::{
+    DayOfWeek, ExceptionIdRange, ExceptionType, RecurrenceEndType, RecurringFrequency,
+};
 use crate::domain::recurrence::{Frequency, Pattern, PatternEnd};
-use crate::domain::time::parse_utc;
-use crate::domain::timezone::{to_local, ZoneRules};
+use crate::domain::series::{
+    utc_days, ExceptionChange, ExceptionRequest, RecurrenceRequest, StoredRecurrence,
+};
+use crate::domain::time::{format_utc, parse_utc};
+use crate::domain::zone::Zone;
 use crate::domain::{Error, ErrorCode};
-use chrono::{DateTime, Utc, Weekday};
+use chrono::Weekday;
 
 /// Clients below this version give DaysOfWeek as UTC days (the reference's time-zone
 /// versioning); from it on they are days of the conference's own zone.
 const LOCAL_DAYS_SINCE: u32 = 11;
 
-/// The pattern of a series whose first occurrence starts at `first_start`, or None for a
-/// single meeting (no pattern, or FrequencyType Default: one meeting of a series kept on the
-/// client's side).
-pub fn pattern_of(
+/// The series a RecurrencePattern describes, or None for a single meeting (no pattern, or
+/// FrequencyType Default: one meeting of a series kept on the client's side).
+pub fn recurrence_of(
     wire: &w::RecurrencePattern,
-    first_start: DateTime<Utc>,
-    zone: &ZoneRules,
     client_version: u32,
-) -> Result<Option<Pattern>, Error> {
+) -> Result<Option<RecurrenceRequest>, Error> {
     let unsupported = |m: String| Error::new(ErrorCode::UnsupportedRecurrence, m);
     let frequency = match wire.FrequencyType {
         None | Some(RecurringFrequency::Default) => return Ok(None),
@@ -34,47 +37,153 @@ pub fn pattern_of(
             )))
         }
     };
-    let end = match wire.PatternEndType {
+    let (end, end_utc) = match wire.PatternEndType {
         Some(RecurrenceEndType::EndNever) => {
             return Err(Error::new(
                 ErrorCode::NeverEndingRecurrenceNotSupported,
                 "A series must end, by a date or after a number of occurrences.",
             ))
         }
-        Some(RecurrenceEndType::EndByInstances) => PatternEnd::ByInstances(
-            u32::try_from(wire.PatternInstances)
-                .map_err(|_| unsupported(format!("{} occurrences.", wire.PatternInstances)))?,
+        Some(RecurrenceEndType::EndByInstances) => (
+            PatternEnd::ByInstances(
+                u32::try_from(wire.PatternInstances)
+                    .map_err(|_| unsupported(format!("{} occurrences.", wire.PatternInstances)))?,
+            ),
+            None,
         ),
         // EndByDate is the default end type.
         _ => {
             let end = wire.PatternEndDateUTC.as_deref().ok_or_else(|| {
                 unsupported("A pattern that ends by date needs PatternEndDateUTC.".into())
             })?;
-            PatternEnd::ByDate(to_local(zone, parse_utc(end)?).date())
+            let end = parse_utc(end)?;
+            (PatternEnd::ByDate(end.date_naive()), Some(end))
         }
     };
-    // Local day = UTC day shifted by how far the first occurrence's local date is from its
-    // UTC date (-1, 0 or +1).
-    let shift = if client_version < LOCAL_DAYS_SINCE {
-        (to_local(zone, first_start).date() - first_start.date_naive()).num_days()
-    } else {
-        0
+    // An Interval left out (0) means every day, week or month, as in the reference's
+    // examples.
+    let interval = match wire.Interval {
+        0 => 1,
+        n => u32::try_from(n).map_err(|_| unsupported(format!("Interval {n}.")))?,
     };
-    let days_of_week = wire
-        .DaysOfWeek
+    let exceptions = wire
+        .Exceptions
         .iter()
-        .flat_map(|a| a.DayOfWeek.iter())
-        .map(|d| shifted(weekday(*d), shift))
-        .collect();
-    Ok(Some(Pattern {
-        frequency,
-        interval: u32::try_from(wire.Interval).unwrap_or(0),
-        days_of_week,
-        first_day_of_week: wire.FirstDayOfWeek.map_or(Weekday::Sun, weekday),
-        by_month_day: wire.ByMonthDay.and_then(|d| u32::try_from(d).ok()),
-        by_set_position: Some(wire.BySetPosition).filter(|p| *p != 0),
-        end,
+        .flat_map(|a| a.RecurrenceException.iter())
+        .map(|e| exception_of(e, client_version))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(RecurrenceRequest {
+        pattern: Pattern {
+            frequency,
+            interval,
+            days_of_week: wire
+                .DaysOfWeek
+                .iter()
+                .flat_map(|a| a.DayOfWeek.iter())
+                .map(|d| weekday(*d))
+                .collect(),
+            first_day_of_week: wire.FirstDayOfWeek.map_or(Weekday::Sun, weekday),
+            by_month_day: wire.ByMonthDay.and_then(|d| u32::try_from(d).ok()),
+            by_set_position: Some(wire.BySetPosition).filter(|p| *p != 0),
+            end,
+        },
+        end_utc,
+        days_in_utc: client_version < LOCAL_DAYS_SINCE,
+        exceptions,
     }))
+}
+
+fn exception_of(
+    e: &w::RecurrenceException,
+    client_version: u32,
+) -> Result<ExceptionRequest, Error> {
+    let instance = parse_utc(e.RecurrenceIdUTC.as_deref().unwrap_or("").trim()).map_err(|_| {
+        Error::new(
+            ErrorCode::InstanceNotFoundWithinPattern,
+            "An exception needs RecurrenceIdUTC, a UTC date-time ending with Z.",
+        )
+    })?;
+    let change = match e.ExceptionType {
+        Some(ExceptionType::Delete) => ExceptionChange::Delete,
+        Some(ExceptionType::Modify) | None => {
+            ExceptionChange::Modify(Box::new(match &e.ModifiedData {
+                Some(c) => request_of(c, client_version)?,
+                None => Default::default(),
+            }))
+        }
+        Some(ExceptionType::Add) => {
+            return Err(Error::new(
+                ErrorCode::UnsupportedRecurrence,
+                "Occurrences cannot be added to a pattern; book a single meeting instead.",
+            ))
+        }
+    };
+    Ok(ExceptionRequest { instance, change })
+}
+
+/// A stored series' pattern as the client of `client_version` reads it. `exceptions` are
+/// added by the caller.
+pub fn wire_pattern(
+    r: &StoredRecurrence,
+    zone: &Zone,
+    client_version: u32,
+) -> w::RecurrencePattern {
+    let p = &r.pattern;
+    let days = if client_version < LOCAL_DAYS_SINCE {
+        utc_days(&p.days_of_week, zone, r.first_instance)
+    } else {
+        p.days_of_week.clone()
+    };
+    let (end_type, instances, end_date) = match p.end {
+        PatternEnd::ByInstances(n) => (RecurrenceEndType::EndByInstances, n as i32, None),
+        PatternEnd::ByDate(d) => (
+            RecurrenceEndType::EndByDate,
+            0,
+            Some(
+                r.end_utc
+                    .map(format_utc)
+                    .unwrap_or_else(|| format!("{d} 00:00:00Z")),
+            ),
+        ),
+    };
+    w::RecurrencePattern {
+        FrequencyType: Some(match p.frequency {
+            Frequency::Daily => RecurringFrequency::Daily,
+            Frequency::DailyWeekday => RecurringFrequency::DailyWeekday,
+            Frequency::Weekly => RecurringFrequency::Weekly,
+            Frequency::Monthly => RecurringFrequency::Monthly,
+        }),
+        Interval: p.interval as i32,
+        DaysOfWeek: (!days.is_empty()).then(|| w::ArrayOfDayOfWeek {
+            DayOfWeek: days.into_iter().map(day_of_week).collect(),
+        }),
+        FirstDayOfWeek: Some(day_of_week(p.first_day_of_week)),
+        BySetPosition: p.by_set_position.unwrap_or(0),
+        ByMonthDay: p.by_month_day.map(|d| d as i32),
+        PatternEndType: Some(end_type),
+        PatternEndDateUTC: end_date,
+        FirstOccurrenceRecInstanceIdUTC: Some(format_utc(r.first_instance)),
+        PatternInstances: instances,
+        Exceptions: None,
+    }
+}
+
+/// An exception as GetRecurrentConferenceById lists it.
+pub fn wire_exception(
+    instance: chrono::DateTime<chrono::Utc>,
+    modified: Option<w::Conference>,
+) -> w::RecurrenceException {
+    w::RecurrenceException {
+        ExceptionType: Some(if modified.is_some() {
+            ExceptionType::Modify
+        } else {
+            ExceptionType::Delete
+        }),
+        RecurrenceIdUTC: Some(format_utc(instance)),
+        RecurrenceIdRange: Some(ExceptionIdRange::None),
+        ModifiedMask: 0,
+        ModifiedData: modified.map(Box::new),
+    }
 }
 
 fn weekday(d: DayOfWeek) -> Weekday {
@@ -89,11 +198,15 @@ fn weekday(d: DayOfWeek) -> Weekday {
     }
 }
 
-fn shifted(d: Weekday, days: i64) -> Weekday {
-    match days {
-        1 => d.succ(),
-        -1 => d.pred(),
-        _ => d,
+fn day_of_week(d: Weekday) -> DayOfWeek {
+    match d {
+        Weekday::Sun => DayOfWeek::Sunday,
+        Weekday::Mon => DayOfWeek::Monday,
+        Weekday::Tue => DayOfWeek::Tuesday,
+        Weekday::Wed => DayOfWeek::Wednesday,
+        Weekday::Thu => DayOfWeek::Thursday,
+        Weekday::Fri => DayOfWeek::Friday,
+        Weekday::Sat => DayOfWeek::Saturday,
     }
 }
 
@@ -101,7 +214,7 @@ fn shifted(d: Weekday, days: i64) -> Weekday {
 mod tests {
     use super::*;
     use crate::domain::windows_zones;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
 
     fn weekly(days: &[DayOfWeek]) -> w::RecurrencePattern {
         w::RecurrencePattern {
@@ -116,12 +229,23 @@ mod tests {
         }
     }
 
+    fn local(
+        wire: &w::RecurrencePattern,
+        version: u32,
+        zone: &Zone,
+        start: DateTime<Utc>,
+    ) -> Result<Option<Pattern>, Error> {
+        Ok(recurrence_of(wire, version)?.map(|r| r.localised(zone, start)))
+    }
+
     #[test]
     fn days_of_week_follow_the_client_version() {
         // Monday 09:00 in Sydney is Sunday 22:00 or 23:00 UTC: old clients say Sunday.
-        let sydney = windows_zones::zone("AUS Eastern Standard Time", 2026..=2027)
-            .unwrap()
-            .rules;
+        let sydney = Zone::Rules(
+            windows_zones::zone("AUS Eastern Standard Time", 2026..=2027)
+                .unwrap()
+                .rules,
+        );
         let start = Utc.with_ymd_and_hms(2026, 11, 29, 22, 0, 0).unwrap();
         let table = [
             (23, DayOfWeek::Monday, Weekday::Mon),
@@ -129,34 +253,46 @@ mod tests {
             (10, DayOfWeek::Sunday, Weekday::Mon),
             (9, DayOfWeek::Sunday, Weekday::Mon),
         ];
-        for (version, sent, local) in table {
-            let p = pattern_of(&weekly(&[sent]), start, &sydney, version)
+        for (version, sent, want) in table {
+            let p = local(&weekly(&[sent]), version, &sydney, start)
                 .unwrap()
                 .unwrap();
-            assert_eq!(p.days_of_week, vec![local], "v{version}");
+            assert_eq!(p.days_of_week, vec![want], "v{version}");
             assert_eq!(p.end, PatternEnd::ByInstances(4));
+            let stored = StoredRecurrence {
+                pattern: p,
+                end_utc: None,
+                zone: None,
+                first_instance: start,
+            };
+            let back = wire_pattern(&stored, &sydney, version);
+            assert_eq!(
+                back.DaysOfWeek.unwrap().DayOfWeek,
+                vec![sent],
+                "v{version} read back"
+            );
         }
     }
 
     #[test]
     fn frequencies_and_ends() {
-        let utc = windows_zones::zone("UTC", 2026..=2027).unwrap().rules;
+        let utc = Zone::named("UTC").unwrap();
         let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
         let with = |f: Option<RecurringFrequency>, e: Option<RecurrenceEndType>| {
             let wire = w::RecurrencePattern {
                 FrequencyType: f,
                 PatternEndType: e,
                 PatternEndDateUTC: Some("2027-01-31 23:00:00Z".into()),
-                Interval: 1,
                 ..Default::default()
             };
-            pattern_of(&wire, start, &utc, 23)
+            local(&wire, 23, &utc, start)
         };
         use RecurrenceEndType::{EndByDate, EndNever};
         use RecurringFrequency::{Daily, Hourly, Minutely, Secondly, Weekly, Yearly};
         assert_eq!(with(None, None).unwrap(), None);
         assert_eq!(with(Some(RecurringFrequency::Default), None).unwrap(), None);
         let daily = with(Some(Daily), Some(EndByDate)).unwrap().unwrap();
+        assert_eq!(daily.interval, 1, "an Interval left out is 1");
         assert_eq!(
             daily.end,
             PatternEnd::ByDate(chrono::NaiveDate::from_ymd_opt(2027, 1, 31).unwrap())
@@ -172,5 +308,42 @@ mod tests {
         }
         let e = with(Some(Daily), Some(EndNever)).unwrap_err();
         assert_eq!(e.code, ErrorCode::NeverEndingRecurrenceNotSupported);
+    }
+
+    #[test]
+    fn exceptions() {
+        let mut wire = weekly(&[DayOfWeek::Monday]);
+        wire.Exceptions = Some(w::ArrayOfRecurrenceException {
+            RecurrenceException: vec![
+                w::RecurrenceException {
+                    ExceptionType: Some(ExceptionType::Delete),
+                    RecurrenceIdUTC: Some("2026-12-07 09:00:00Z".into()),
+                    ..Default::default()
+                },
+                w::RecurrenceException {
+                    ExceptionType: Some(ExceptionType::Modify),
+                    RecurrenceIdUTC: Some("2026-12-14 09:00:00Z".into()),
+                    ModifiedData: Some(Box::new(w::Conference {
+                        Title: Some("moved".into()),
+                        StartTimeUTC: Some("2026-12-14 13:00:00Z".into()),
+                        ..Default::default()
+                    })),
+                    ..Default::default()
+                },
+            ],
+        });
+        let r = recurrence_of(&wire, 23).unwrap().unwrap();
+        assert_eq!(r.exceptions.len(), 2);
+        assert_eq!(r.exceptions[0].change, ExceptionChange::Delete);
+        match &r.exceptions[1].change {
+            ExceptionChange::Modify(m) => assert_eq!(m.title.as_deref(), Some("moved")),
+            other => panic!("{other:?}"),
+        }
+        wire.Exceptions.as_mut().unwrap().RecurrenceException[0].ExceptionType =
+            Some(ExceptionType::Add);
+        assert_eq!(
+            recurrence_of(&wire, 23).unwrap_err().code,
+            ErrorCode::UnsupportedRecurrence
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Ending and deleting conferences.
 use super::save::{is_ongoing, log};
+use super::series::{occurrence_at, series_of};
 use super::Booking;
 use crate::domain::state::{check_occurrence, state_of};
 use crate::domain::{
@@ -22,16 +23,20 @@ pub enum Target<'a> {
 
 impl Booking {
     /// DeleteConferenceById/ByExternalId: a pending booking is deleted, an ongoing one is
-    /// ended.
+    /// ended; a series (named by itself or by one of its occurrences) is deleted whole.
     pub fn delete(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
             let c = find(conn, target)?;
-            self.delete_in(conn, c, by, now)
+            if c.is_series() || c.is_occurrence() {
+                let series = series_of(conn, &c)?;
+                return self.delete_series_in(conn, series, by, now);
+            }
+            self.delete_meeting_in(conn, c, by, now)
         })
     }
 
-    fn delete_in(
+    pub(super) fn delete_meeting_in(
         &self,
         conn: &mut DbConnection,
         mut c: Conference,
@@ -59,11 +64,24 @@ impl Booking {
         Ok(())
     }
 
-    /// EndConferenceById/ByExternalId: an ongoing conference becomes Finished now.
+    /// EndConferenceById/ByExternalId: an ongoing conference becomes Finished now; for a
+    /// series, its running occurrence.
     pub fn end(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
-            let c = find(conn, target)?;
+            let mut c = find(conn, target)?;
+            if c.is_series() {
+                let series = c;
+                c = conferences::occurrences(conn, series.id)?
+                    .into_iter()
+                    .find(|o| is_ongoing(o, now))
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorCode::MeetingNotActive,
+                            format!("No occurrence of series {} is running.", series.id),
+                        )
+                    })?;
+            }
             self.end_in(conn, c, by, now)
         })
     }
@@ -109,8 +127,15 @@ fn find(conn: &mut DbConnection, target: Target) -> Result<Conference, Error> {
             occurrence,
         } => {
             let c = by_external(conn, source, key)?;
-            check_occurrence(&c, occurrence)?;
-            Ok(c)
+            match occurrence {
+                Some(at) if c.is_series() => occurrence_at(conn, &c, at),
+                _ => {
+                    if !c.is_series() {
+                        check_occurrence(&c, occurrence)?;
+                    }
+                    Ok(c)
+                }
+            }
         }
     }
 }

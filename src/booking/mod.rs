@@ -3,6 +3,7 @@
 mod lifecycle;
 mod query;
 mod save;
+mod series;
 
 use crate::domain::validate::BookingRules;
 use crate::store::Store;
@@ -22,6 +23,15 @@ pub struct Booking {
 
 pub use lifecycle::Target;
 pub use query::TransactionPage;
+pub use series::{stored_zone, OccurrenceTarget, Series};
+
+/// What a conference id names: a meeting (single, or one occurrence of a series) or a
+/// whole series.
+#[derive(Debug, Clone)]
+pub enum Booked {
+    Meeting(crate::domain::Conference),
+    Series(Series),
+}
 
 impl Booking {
     pub fn new(store: Arc<Store>, rules: BookingRules, transactions_page: i64) -> Booking {

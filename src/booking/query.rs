@@ -1,7 +1,8 @@
 //! Reading conferences, systems and the replication log.
 use super::save::owner_of;
-use super::Booking;
-use crate::domain::state::{matches, state_of};
+use super::series::{booked, occurrence_at, series_of};
+use super::{Booked, Booking};
+use crate::domain::state::{check_occurrence, matches, state_of};
 use crate::domain::{
     Conference, Error, ErrorCode, Settings, StatusFilter, StoredStatus, System, Transaction, User,
 };
@@ -35,18 +36,57 @@ impl Booking {
             status: StoredStatus::Booked,
             defective_reason: None,
             transaction_id: 0,
+            series: Default::default(),
         }
     }
 
-    pub fn get(&self, id: i64) -> Result<Conference, Error> {
-        self.store
-            .read(|conn| conferences::get(conn, id))?
-            .ok_or_else(|| Error::not_found(id))
+    /// GetConferenceById: a meeting, an occurrence, or a series with its occurrences.
+    pub fn get(&self, id: i64) -> Result<Booked, Error> {
+        self.store.read(|conn| {
+            let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
+            booked(conn, c)
+        })
     }
 
-    pub fn get_by_external(&self, source: &str, key: &str) -> Result<Conference, Error> {
-        self.store
-            .read(|conn| super::lifecycle::by_external(conn, source, key))
+    /// GetRecurrentConferenceById: an occurrence's id names its series.
+    pub fn get_series(&self, id: i64) -> Result<Booked, Error> {
+        self.store.read(|conn| {
+            let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
+            let c = if c.is_occurrence() {
+                series_of(conn, &c)?
+            } else {
+                c
+            };
+            booked(conn, c)
+        })
+    }
+
+    pub fn get_by_external(&self, source: &str, key: &str) -> Result<Booked, Error> {
+        self.store.read(|conn| {
+            let c = super::lifecycle::by_external(conn, source, key)?;
+            booked(conn, c)
+        })
+    }
+
+    /// The meeting the client's ids and RecurrenceIdUTC name: an occurrence of a series, or
+    /// a single meeting on that day. Without `at`, a series is named by its own id.
+    pub fn meeting_by_external(
+        &self,
+        source: &str,
+        key: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Conference, Error> {
+        self.store.read(|conn| {
+            let c = super::lifecycle::by_external(conn, source, key)?;
+            match at {
+                Some(at) if c.is_series() => occurrence_at(conn, &c, at),
+                _ if c.is_series() => Ok(c),
+                at => {
+                    check_occurrence(&c, at)?;
+                    Ok(c)
+                }
+            }
+        })
     }
 
     pub fn for_user(

@@ -1,7 +1,8 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
-use super::Booking;
+use super::series::series_of;
+use super::{Booked, Booking};
 use crate::domain::state::state_of;
-use crate::domain::validate::{prepare, Draft};
+use crate::domain::validate::prepare;
 use crate::domain::{
     BookingMode, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode, Owner,
     StoredStatus, TransactionType, User,
@@ -12,24 +13,20 @@ use crate::store::{lock_systems, systems, transactions, users, DbConnection};
 use chrono::{DateTime, Utc};
 
 impl Booking {
-    /// Creates or updates one single meeting.
+    /// Creates or updates a single meeting or a whole series.
     pub fn save(
         &self,
         req: &ConferenceRequest,
         mode: BookingMode,
         by: &User,
-    ) -> Result<Conference, Error> {
+    ) -> Result<Booked, Error> {
         let now = self.now();
         self.store
             .write(|conn| self.save_in(conn, req, mode, by, now))
     }
 
     /// Saves every conference or none (SaveConferences with oneTransaction).
-    pub fn save_all(
-        &self,
-        reqs: &[ConferenceRequest],
-        by: &User,
-    ) -> Result<Vec<Conference>, Error> {
+    pub fn save_all(&self, reqs: &[ConferenceRequest], by: &User) -> Result<Vec<Booked>, Error> {
         let now = self.now();
         self.store.write(|conn| {
             reqs.iter()
@@ -45,8 +42,13 @@ impl Booking {
         mode: BookingMode,
         by: &User,
         now: DateTime<Utc>,
-    ) -> Result<Conference, Error> {
-        let existing = find_target(conn, req)?;
+    ) -> Result<Booked, Error> {
+        // An occurrence names its series: saving it saves the series (spec: "If this
+        // function is performed on a recurrent series, the entire series is affected").
+        let existing = match find_target(conn, req)? {
+            Some(c) if c.is_occurrence() => Some(series_of(conn, &c)?),
+            other => other,
+        };
         if let (Some(c), Some(v)) = (&existing, req.version) {
             if c.version != v {
                 return Err(Error::new(
@@ -58,19 +60,38 @@ impl Booking {
                 ));
             }
         }
+        if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
+            return self
+                .save_series_in(conn, req, existing, mode, by, now)
+                .map(Booked::Series);
+        }
+        self.save_meeting_in(conn, req, existing, mode, by, now)
+            .map(Booked::Meeting)
+    }
+
+    fn save_meeting_in(
+        &self,
+        conn: &mut DbConnection,
+        req: &ConferenceRequest,
+        existing: Option<Conference>,
+        mode: BookingMode,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Conference, Error> {
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
         draft.owner = resolve_owner(conn, &draft.owner, existing.as_ref(), by)?;
-        check_systems(conn, &draft)?;
+        check_systems(conn, &draft.system_ids())?;
 
         let system_ids = draft.system_ids();
         lock_systems(conn, &system_ids)?;
         let conflicts = conferences::conflicts(
             conn,
             &system_ids,
-            draft.start,
-            draft.end,
+            &[(draft.start, draft.end)],
             existing.as_ref().map(|c| c.id),
-        )?;
+        )?
+        .pop()
+        .unwrap_or_default();
         let plan = planner::plan(
             &RouteRequest {
                 conference_type: draft.settings.conference_type,
@@ -95,6 +116,10 @@ impl Booking {
             status: verdict.status,
             defective_reason: verdict.reason,
             transaction_id: 0,
+            series: existing
+                .as_ref()
+                .map(|c| c.series.clone())
+                .unwrap_or_default(),
         };
         let kind = match &existing {
             Some(c) => {
@@ -142,7 +167,7 @@ pub(super) fn log(
 }
 
 /// The spec's lookup order: external ids first, then ConferenceId (< 1 creates).
-fn find_target(
+pub(super) fn find_target(
     conn: &mut DbConnection,
     req: &ConferenceRequest,
 ) -> Result<Option<Conference>, Error> {
@@ -163,7 +188,7 @@ fn find_target(
 
 /// The booking's owner: the user named by OwnerId, else OwnerUserName, else
 /// OwnerEmailAddress; when none resolves, the caller (or the stored owner on update).
-fn resolve_owner(
+pub(super) fn resolve_owner(
     conn: &mut DbConnection,
     given: &Owner,
     existing: Option<&Conference>,
@@ -199,10 +224,9 @@ pub(crate) fn owner_of(u: &User) -> Owner {
     }
 }
 
-fn check_systems(conn: &mut DbConnection, draft: &Draft) -> Result<(), Error> {
-    let ids = draft.system_ids();
-    let found = systems::many(conn, &ids)?;
-    for id in &ids {
+pub(super) fn check_systems(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+    let found = systems::many(conn, ids)?;
+    for id in ids {
         match found.iter().find(|s| s.id == *id) {
             None => {
                 return Err(Error::new(

@@ -139,7 +139,32 @@ pub struct RecurrencePattern {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ArrayOfDayOfWeek {
+    // quick-xml reads an enum in a list by its element name; the day is the element's text.
+    #[serde(serialize_with = "days::write", deserialize_with = "days::read")]
     pub DayOfWeek: Vec<DayOfWeek>,
+}
+
+mod days {
+    use super::DayOfWeek;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn write<S: Serializer>(days: &[DayOfWeek], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(days.iter().map(|d| d.as_str()))
+    }
+
+    pub fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<DayOfWeek>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|text| {
+                DayOfWeek::ALL
+                    .iter()
+                    .find(|day| day.as_str() == text.trim())
+                    .copied()
+                    .ok_or_else(|| D::Error::custom(format!("'{text}' is not a DayOfWeek")))
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

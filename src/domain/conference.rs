@@ -192,6 +192,9 @@ pub struct Settings {
     /// Time-zone rules exactly as the client sent them (wire XML), kept until rules are
     /// interpreted by the recurrence engine.
     pub time_zone_rules_xml: Option<String>,
+    /// The same rules, read.
+    #[serde(default)]
+    pub time_zone: Option<super::timezone::ZoneRules>,
     /// The ExternalConference element (WebEx / externally hosted) as the client sent it.
     pub external_conference_xml: Option<String>,
     pub externally_hosted_dial_string: Option<String>,
@@ -266,6 +269,34 @@ pub struct Conference {
     pub defective_reason: Option<String>,
     /// The id of the last replication transaction that touched this conference.
     pub transaction_id: i64,
+    pub series: SeriesLink,
+}
+
+/// Where a conference stands in a recurrent series; empty for a single meeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeriesLink {
+    /// On an occurrence: the id of its series.
+    pub series_id: Option<i64>,
+    /// On an occurrence: its start by the pattern (RecurrenceInstanceIdUTC).
+    pub instance_at: Option<DateTime<Utc>>,
+    /// On an occurrence: it was changed apart from its series.
+    pub exception: bool,
+    /// On a meeting split off its series: the series' ExternalSourceId and
+    /// ExternalPrimaryKey.
+    pub detached_source_id: Option<String>,
+    pub detached_primary_key: Option<String>,
+    /// On a series: how it recurs.
+    pub recurrence: Option<super::series::StoredRecurrence>,
+}
+
+impl Conference {
+    pub fn is_series(&self) -> bool {
+        self.series.recurrence.is_some()
+    }
+
+    pub fn is_occurrence(&self) -> bool {
+        self.series.series_id.is_some()
+    }
 }
 
 /// A conference as a client asks to save it: `None` means "leave as it is" (or the default
@@ -297,6 +328,7 @@ pub struct ConferenceRequest {
     pub privacy_flag: Option<String>,
     pub recording_enabled: Option<bool>,
     pub time_zone_rules_xml: Option<String>,
+    pub time_zone: Option<super::timezone::ZoneRules>,
     pub external_conference_xml: Option<String>,
     pub externally_hosted_dial_string: Option<String>,
     pub external_source_id: Option<String>,
@@ -305,8 +337,11 @@ pub struct ConferenceRequest {
     pub participants: Option<Vec<Participant>>,
     /// The Version the client read; `None` when it did not send one (older API versions).
     pub version: Option<i32>,
-    /// The client sent a RecurrencePattern that describes a series (not FrequencyType Default).
-    pub recurrent: bool,
+    /// The series the client described (a RecurrencePattern other than FrequencyType
+    /// Default).
+    pub recurrence: Option<super::series::RecurrenceRequest>,
+    /// RecurrenceInstanceIdUTC: the occurrence an occurrence save names.
+    pub instance: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,13 @@
 pub mod conference;
 pub mod error;
 pub mod recurrence;
+pub mod series;
 pub mod state;
 pub mod time;
 pub mod timezone;
 pub mod validate;
 pub mod windows_zones;
+pub mod zone;
 
 pub use conference::*;
 pub use error::{Error, ErrorCode};

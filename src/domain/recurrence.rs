@@ -3,11 +3,12 @@
 //! turning them into UTC instants is the time-zone rules' job.
 use super::error::{Error, ErrorCode};
 use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
 
 /// The most occurrences one series may have.
 pub const MAX_OCCURRENCES: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Frequency {
     Daily,
     DailyWeekday,
@@ -15,14 +16,14 @@ pub enum Frequency {
     Monthly,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PatternEnd {
     /// The last local date an occurrence may start on.
     ByDate(NaiveDate),
     ByInstances(u32),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pattern {
     pub frequency: Frequency,
     pub interval: u32,

@@ -29,6 +29,31 @@ pub fn state_of(c: &Conference, now: DateTime<Utc>) -> ConferenceState {
     }
 }
 
+/// The state of a series as a whole: Deleted when it was deleted; Defective when any
+/// occurrence still to come is; otherwise Ongoing, Pending or Finished by its occurrences.
+pub fn series_state(
+    series: &Conference,
+    occurrences: &[Conference],
+    now: DateTime<Utc>,
+) -> ConferenceState {
+    if series.status == StoredStatus::Deleted {
+        return ConferenceState::Deleted;
+    }
+    let states: Vec<ConferenceState> = occurrences
+        .iter()
+        .filter(|o| o.status == StoredStatus::Defective || o.end > now)
+        .map(|o| state_of(o, now))
+        .collect();
+    [
+        ConferenceState::Defective,
+        ConferenceState::Ongoing,
+        ConferenceState::Pending,
+    ]
+    .into_iter()
+    .find(|s| states.contains(s))
+    .unwrap_or(ConferenceState::Finished)
+}
+
 /// Whether a conference in `state` is listed under `filter`.
 pub fn matches(filter: StatusFilter, state: ConferenceState) -> bool {
     use ConferenceState as S;

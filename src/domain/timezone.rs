@@ -4,8 +4,9 @@
 //! over the years, so a zone is a list of rules, each valid from a local date.
 use super::error::{Error, ErrorCode};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZoneRules {
     /// The Windows time-zone id ("W. Europe Standard Time").
     pub id: String,
@@ -13,7 +14,7 @@ pub struct ZoneRules {
     pub rules: Vec<ZoneRule>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZoneRule {
     /// Local standard time from which this rule applies.
     pub valid_from: NaiveDateTime,
@@ -23,20 +24,20 @@ pub struct ZoneRule {
 
 /// The daylight period: from `start` (in local standard time) to `end` (in local daylight
 /// time), `offset_minutes` ahead of the base offset.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Daylight {
     pub offset_minutes: i32,
     pub start: TimeChange,
     pub end: TimeChange,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeChange {
     pub second_of_day: u32,
     pub day: ChangeDay,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChangeDay {
     /// The `week`th (1..4, 5 = last) `weekday` (0 = Sunday) of `month`.
     Relative { month: u32, weekday: u32, week: u32 },

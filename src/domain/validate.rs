@@ -12,6 +12,8 @@ pub struct BookingRules {
     pub booking_window_days: i64,
     pub default_duration_minutes: i64,
     pub defaults: Settings,
+    /// The zone of series that name none and whose first system has none.
+    pub time_zone: String,
 }
 
 /// A conference ready to be checked against the store and planned.
@@ -77,18 +79,9 @@ pub fn prepare(
     rules: &BookingRules,
     now: DateTime<Utc>,
 ) -> Result<Draft> {
-    if req.recurrent {
-        return Err(Error::not_yet_available("Booking a recurrent series"));
-    }
     check_reserved(req)?;
-
     if let Some(c) = existing {
-        if c.status == StoredStatus::Deleted {
-            return Err(Error::new(
-                ErrorCode::MeetingIsDeleted,
-                format!("Conference {} has been deleted.", c.id),
-            ));
-        }
+        check_not_deleted(c)?;
         if c.end <= now {
             return Err(Error::new(
                 ErrorCode::CannotBookInThePast,
@@ -96,7 +89,49 @@ pub fn prepare(
             ));
         }
     }
+    merge(req, existing, rules, |start, end| {
+        check_times(start, end, existing, rules, now)
+    })
+}
 
+/// The template of a series (its first meeting, settings and participants) merged over the
+/// stored series. Times are checked per occurrence once the series is expanded.
+pub fn prepare_series(
+    req: &ConferenceRequest,
+    series: Option<&Conference>,
+    rules: &BookingRules,
+) -> Result<Draft> {
+    check_reserved(req)?;
+    if let Some(c) = series {
+        check_not_deleted(c)?;
+    }
+    merge(req, series, rules, |start, end| {
+        if start >= end {
+            return Err(Error::new(
+                ErrorCode::StartTimeAfterEndTime,
+                "The start time must be before the end time.",
+            ));
+        }
+        Ok(())
+    })
+}
+
+fn check_not_deleted(c: &Conference) -> Result<()> {
+    if c.status == StoredStatus::Deleted {
+        return Err(Error::new(
+            ErrorCode::MeetingIsDeleted,
+            format!("Conference {} has been deleted.", c.id),
+        ));
+    }
+    Ok(())
+}
+
+fn merge(
+    req: &ConferenceRequest,
+    existing: Option<&Conference>,
+    rules: &BookingRules,
+    check_times: impl FnOnce(DateTime<Utc>, DateTime<Utc>) -> Result<()>,
+) -> Result<Draft> {
     let start = req
         .start
         .or(existing.map(|c| c.start))
@@ -105,7 +140,7 @@ pub fn prepare(
         .end
         .or(existing.map(|c| c.end))
         .ok_or_else(|| missing_time("EndTimeUTC"))?;
-    check_times(start, end, existing, rules, now)?;
+    check_times(start, end)?;
 
     let base = existing
         .map(|c| c.settings.clone())
@@ -251,7 +286,10 @@ fn merge_settings(req: &ConferenceRequest, mut s: Settings) -> Settings {
     set_opt(&mut s.meeting_source, &req.meeting_source);
     set_opt(&mut s.privacy_flag, &req.privacy_flag);
     // Time-zone rules, once set, are never cleared by an update (spec: "Updating").
-    set_opt(&mut s.time_zone_rules_xml, &req.time_zone_rules_xml);
+    if req.time_zone_rules_xml.is_some() {
+        s.time_zone_rules_xml = req.time_zone_rules_xml.clone();
+        s.time_zone = req.time_zone.clone();
+    }
     if req.external_conference_xml.is_some() {
         s.external_conference_xml = req.external_conference_xml.clone();
         s.externally_hosted_dial_string = req.externally_hosted_dial_string.clone();
@@ -366,7 +404,7 @@ fn check_participants(list: &[Participant], kind: ConferenceType) -> Result<()> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
@@ -377,6 +415,7 @@ mod tests {
     pub fn rules() -> BookingRules {
         BookingRules {
             booking_window_days: 365,
+            time_zone: "UTC".into(),
             default_duration_minutes: 60,
             defaults: Settings {
                 conference_type: ConferenceType::AutomaticCallLaunch,
@@ -399,6 +438,7 @@ mod tests {
                 privacy_flag: None,
                 recording_enabled: false,
                 time_zone_rules_xml: None,
+                time_zone: None,
                 external_conference_xml: None,
                 externally_hosted_dial_string: None,
             },
@@ -447,6 +487,7 @@ mod tests {
             status: StoredStatus::Booked,
             defective_reason: None,
             transaction_id: 1,
+            series: Default::default(),
         }
     }
 
@@ -469,8 +510,6 @@ mod tests {
         long_title.title = Some("x".repeat(256));
         let mut no_start = req(1, 2, vec![]);
         no_start.start = None;
-        let mut series = req(1, 2, vec![]);
-        series.recurrent = true;
 
         let table: Vec<(&str, ConferenceRequest, Option<ErrorCode>)> = vec![
             ("valid", req(1, 2, vec![tms(1), tms(2)]), None),
@@ -500,7 +539,6 @@ mod tests {
             ("reserved source", reserved, Some(Unknown)),
             ("reserved meeting source", proxy, Some(Unknown)),
             ("long title", long_title, Some(Unknown)),
-            ("recurrent", series, Some(Unknown)),
             (
                 "dial-out without number",
                 req(1, 2, vec![tms(1), p(0, SipDialOut, Some(" "))]),

@@ -1,10 +1,10 @@
 //! Conferences, their participants and the endpoint reservations that keep systems from
 //! being double booked.
-use super::schema::{conferences, participants, reservations};
+use super::schema::{conferences, participants, reservation_reach, reservations};
 use super::DbConnection;
 use crate::domain::time::{from_epoch, to_epoch};
 use crate::domain::{
-    CallType, Conference, Error, ErrorCode, Owner, Participant, Settings, StoredStatus,
+    CallType, Conference, Error, ErrorCode, Owner, Participant, SeriesLink, Settings, StoredStatus,
 };
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -29,6 +29,12 @@ struct Row {
     status: String,
     defective_reason: Option<String>,
     transaction_id: i64,
+    series_id: Option<i64>,
+    recurrence: Option<String>,
+    instance_at: Option<i64>,
+    is_exception: bool,
+    detached_source_id: Option<String>,
+    detached_primary_key: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -48,6 +54,12 @@ struct Write<'a> {
     version: i32,
     status: &'a str,
     defective_reason: Option<&'a str>,
+    series_id: Option<i64>,
+    recurrence: Option<String>,
+    instance_at: Option<i64>,
+    is_exception: bool,
+    detached_source_id: Option<&'a str>,
+    detached_primary_key: Option<&'a str>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -89,12 +101,30 @@ fn write_of(c: &Conference) -> Result<Write<'_>, Error> {
         version: c.version,
         status: c.status.as_str(),
         defective_reason: c.defective_reason.as_deref(),
+        series_id: c.series.series_id,
+        recurrence: c
+            .series
+            .recurrence
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| Error::internal(e.to_string()))?,
+        instance_at: c.series.instance_at.map(to_epoch),
+        is_exception: c.series.exception,
+        detached_source_id: c.series.detached_source_id.as_deref(),
+        detached_primary_key: c.series.detached_primary_key.as_deref(),
     })
 }
 
 fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, Error> {
     let settings: Settings = serde_json::from_str(&r.settings)
         .map_err(|e| Error::internal(format!("stored settings of {}: {e}", r.id)))?;
+    let recurrence = r
+        .recurrence
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| Error::internal(format!("stored recurrence of {}: {e}", r.id)))?;
     Ok(Conference {
         id: r.id,
         title: r.title,
@@ -115,6 +145,14 @@ fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, E
         status: StoredStatus::parse(&r.status),
         defective_reason: r.defective_reason,
         transaction_id: r.transaction_id,
+        series: SeriesLink {
+            series_id: r.series_id,
+            instance_at: r.instance_at.map(from_epoch),
+            exception: r.is_exception,
+            detached_source_id: r.detached_source_id,
+            detached_primary_key: r.detached_primary_key,
+            recurrence,
+        },
     })
 }
 
@@ -245,6 +283,7 @@ pub fn by_external(
     let rows: Vec<Row> = conferences::table
         .filter(conferences::external_source_id.eq(source))
         .filter(conferences::external_primary_key.eq(key))
+        .filter(conferences::series_id.is_null())
         .order(conferences::id.desc())
         .select(Row::as_select())
         .load(conn)?;
@@ -256,7 +295,18 @@ pub fn by_external(
     Ok(with_participants(conn, row.into_iter().collect())?.pop())
 }
 
-/// Conferences overlapping [from, to), optionally only those owned or booked by `user`.
+/// The occurrences of series `id`, in pattern order.
+pub fn occurrences(conn: &mut DbConnection, id: i64) -> Result<Vec<Conference>, Error> {
+    let rows = conferences::table
+        .filter(conferences::series_id.eq(id))
+        .order((conferences::instance_at, conferences::id))
+        .select(Row::as_select())
+        .load(conn)?;
+    with_participants(conn, rows)
+}
+
+/// Meetings (single ones and occurrences, never series themselves) overlapping [from, to),
+/// optionally only those owned or booked by `user`.
 pub fn in_window(
     conn: &mut DbConnection,
     from: DateTime<Utc>,
@@ -264,6 +314,7 @@ pub fn in_window(
     user: Option<i64>,
 ) -> Result<Vec<Conference>, Error> {
     let mut q = conferences::table
+        .filter(conferences::recurrence.is_null())
         .filter(conferences::start_at.lt(to_epoch(to)))
         .filter(conferences::end_at.gt(to_epoch(from)))
         .select(Row::as_select())
@@ -294,6 +345,7 @@ pub fn for_systems(
         .select(participants::conference_id);
     let rows = conferences::table
         .filter(conferences::id.eq_any(ids))
+        .filter(conferences::recurrence.is_null())
         .filter(conferences::start_at.lt(to_epoch(to)))
         .filter(conferences::end_at.gt(to_epoch(from)))
         .select(Row::as_select())
@@ -309,28 +361,46 @@ pub struct Conflict {
     pub conference_id: i64,
 }
 
+/// For each window, the reservations of `system_ids` overlapping it (other than those of
+/// conference `except`). A reservation overlapping [start, end) starts before `end` and no
+/// earlier than `start` minus the longest reservation those systems ever held, so each
+/// window reads one index range however long the systems' history is.
 pub fn conflicts(
     conn: &mut DbConnection,
     system_ids: &[i64],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    except_conference: Option<i64>,
-) -> Result<Vec<Conflict>, Error> {
-    let rows: Vec<(i64, i64)> = reservations::table
-        .filter(reservations::system_id.eq_any(system_ids))
-        .filter(reservations::start_at.lt(to_epoch(end)))
-        .filter(reservations::end_at.gt(to_epoch(start)))
-        .filter(reservations::conference_id.ne(except_conference.unwrap_or(0)))
-        .select((reservations::system_id, reservations::conference_id))
-        .order((reservations::system_id, reservations::conference_id))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(system_id, conference_id)| Conflict {
-            system_id,
-            conference_id,
+    windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    except: Option<i64>,
+) -> Result<Vec<Vec<Conflict>>, Error> {
+    if system_ids.is_empty() {
+        return Ok(vec![Vec::new(); windows.len()]);
+    }
+    let reach: i64 = reservation_reach::table
+        .filter(reservation_reach::system_id.eq_any(system_ids))
+        .select(diesel::dsl::max(reservation_reach::longest))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0);
+    windows
+        .iter()
+        .map(|(start, end)| {
+            let (start, end) = (to_epoch(*start), to_epoch(*end));
+            let rows: Vec<(i64, i64)> = reservations::table
+                .filter(reservations::system_id.eq_any(system_ids))
+                .filter(reservations::start_at.lt(end))
+                .filter(reservations::start_at.ge(start - reach))
+                .filter(reservations::end_at.gt(start))
+                .filter(reservations::conference_id.ne(except.unwrap_or(0)))
+                .select((reservations::system_id, reservations::conference_id))
+                .order((reservations::system_id, reservations::conference_id))
+                .load(conn)?;
+            Ok(rows
+                .into_iter()
+                .map(|(system_id, conference_id)| Conflict {
+                    system_id,
+                    conference_id,
+                })
+                .collect())
         })
-        .collect())
+        .collect()
 }
 
 /// Makes `system_ids` the systems held busy by conference `id` over [start, end).
@@ -357,6 +427,36 @@ pub fn reserve(
         diesel::insert_into(reservations::table)
             .values(row)
             .execute(conn)?;
+    }
+    extend_reach(conn, system_ids, to_epoch(end) - to_epoch(start))
+}
+
+/// Records that `system_ids` now hold a reservation `length` seconds long.
+fn extend_reach(conn: &mut DbConnection, system_ids: &[i64], length: i64) -> Result<(), Error> {
+    if system_ids.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<(i64, i64)> = reservation_reach::table
+        .filter(reservation_reach::system_id.eq_any(system_ids))
+        .select((reservation_reach::system_id, reservation_reach::longest))
+        .load(conn)?;
+    for id in system_ids {
+        match known.iter().find(|(s, _)| s == id) {
+            Some((_, longest)) if *longest >= length => {}
+            Some(_) => {
+                diesel::update(reservation_reach::table.find(*id))
+                    .set(reservation_reach::longest.eq(length))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(reservation_reach::table)
+                    .values((
+                        reservation_reach::system_id.eq(*id),
+                        reservation_reach::longest.eq(length),
+                    ))
+                    .execute(conn)?;
+            }
+        }
     }
     Ok(())
 }

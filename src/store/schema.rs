@@ -43,6 +43,19 @@ diesel::table! {
         defective_reason -> Nullable<Text>,
         transaction_id -> BigInt,
         created_by -> BigInt,
+        series_id -> Nullable<BigInt>,
+        recurrence -> Nullable<Text>,
+        instance_at -> Nullable<BigInt>,
+        is_exception -> Bool,
+        detached_source_id -> Nullable<Text>,
+        detached_primary_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reservation_reach (system_id) {
+        system_id -> BigInt,
+        longest -> BigInt,
     }
 }
 
@@ -85,5 +98,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     conferences,
     participants,
     reservations,
+    reservation_reach,
     transactions
 );

@@ -10,6 +10,7 @@ import sys
 
 from soapcheck import BOOKING_PATH, REMOTE_PATH, Service, fail, finish, utc
 
+INSTANCE_NOT_FOUND_WITHIN_PATTERN = -2147218252
 UNKNOWN = -2147218261
 base, user, password = sys.argv[1:4]
 fixtures = os.path.abspath(sys.argv[4])
@@ -73,8 +74,33 @@ def booking(soap12):
     log = b.call("GetTransactionsSince", CurrentTransactionId=0)
     check(log is not None and len(log.Transaction) >= 4, "transaction log")
 
-    not_yet(b, "SaveConferenceRecInstance", Conference=meeting(0, 1, "instance"))
-    not_yet(b, "DeleteConferenceRecInstanceById", ConferenceId=c.ConferenceId)
+    # A daily series of three: the second moved an hour later, the third deleted.
+    s = meeting(180, 1, "series")
+    s.RecurrencePattern = t.RecurrencePattern(
+        FrequencyType="Daily", Interval=1, FirstDayOfWeek="Sunday", BySetPosition=0,
+        PatternEndType="EndByInstances",
+        PatternInstances=3)
+    series = b.call("SaveConference", Conference=s)
+    if series is None:
+        return
+    listed = b.call("GetConferencesForSystems", SystemIds=[1], StartTime=s.StartTimeUTC,
+                    EndTime=utc(60 * 24 * (day + 4)), ConferenceStatus="All")
+    ids = sorted((c.StartTimeUTC, c.ConferenceId) for c in (listed.Conference if listed else [])
+                 if c.Title == "api9 series")
+    check(len(ids) == 3, f"three occurrences: {ids}")
+    if len(ids) == 3:
+        second = b.call("GetConferenceById", ConferenceId=ids[1][1])
+        second.Title = "api9 series, moved"
+        second.StartTimeUTC = utc(60 * 24 * (day + 1) + 240)
+        second.EndTimeUTC = utc(60 * 24 * (day + 1) + 270)
+        moved = b.call("SaveConferenceRecInstance", Conference=second)
+        check(moved is not None and moved.Title == "api9 series, moved", "occurrence moved")
+        b.call("DeleteConferenceRecInstanceById", ConferenceId=ids[2][1])
+        back = b.call("GetRecurrentConferenceById", ConferenceId=series.ConferenceId)
+        n = len(back.RecurrencePattern.Exceptions.RecurrenceException) if back else 0
+        check(n == 2, f"{n} exceptions")
+    b.fault("SaveConferenceRecInstance", INSTANCE_NOT_FOUND_WITHIN_PATTERN,
+            Conference=meeting(0, 1, "instance"))
     not_yet(b, "GetRecordingAliases", UserName=user)
 
 

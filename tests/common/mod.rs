@@ -100,6 +100,7 @@ booking_window_days = {window}
 id = 1
 name = "Oslo Fjord"
 sip_uri = "oslo@example.com"
+time_zone = "Europe/Oslo"
 [[system]]
 id = 2
 name = "Bergen Board"
@@ -110,6 +111,7 @@ name = "Tromso"
 [[system]]
 id = 4
 name = "Stavanger"
+time_zone = "America/Chicago"
 [[system]]
 id = 5
 name = "Closed room"
@@ -421,4 +423,6 @@ pub mod code {
     pub const PARTICIPANT_ERROR: i64 = -2147218249;
     pub const INSTANCE_NOT_FOUND_WITHIN_PATTERN: i64 = -2147218252;
     pub const ERR_USER_NOT_FOUND: i64 = -2147218255;
+    pub const UNSUPPORTED_RECURRENCE: i64 = -2147218257;
+    pub const NEVER_ENDING_RECURRENCE_NOT_SUPPORTED: i64 = -2147218264;
 }
