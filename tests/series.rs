@@ -122,6 +122,18 @@ fn a_series_without_rules_follows_its_first_systems_zone() {
             offsets.insert(t.naive_local() - t.naive_utc());
         }
         assert_eq!(offsets.len(), 2, "the series crosses a daylight change");
+
+        // An occurrence read alone names its instance and its series' first one.
+        let (id, start, _) = &list[3];
+        let read = c.call(
+            "GetConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        );
+        assert_eq!(read.get("RecurrenceInstanceIdUTC").as_ref(), Some(start));
+        assert_eq!(
+            read.get("FirstOccurrenceRecInstanceIdUTC"),
+            Some(fmt(first))
+        );
     });
 }
 

@@ -411,6 +411,7 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         TransactionId: (c.transaction_id > 0).then_some(c.transaction_id),
         IsRecordingEnabled: Some(s.recording_enabled),
         RecurrenceInstanceIdUTC: c.series.instance_at.map(format_utc),
+        FirstOccurrenceRecInstanceIdUTC: c.series.first_instance.map(format_utc),
         RecurrenceInstanceType: c.series.instance_at.and_then(|_| {
             if c.status == d::StoredStatus::Deleted {
                 Some("deleted".to_string())

@@ -36,8 +36,14 @@ pub(super) fn series_of(
     conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))
 }
 
-/// `c` with its occurrences when it is a series.
-pub(super) fn booked(conn: &mut DbConnection, c: Conference) -> Result<Booked, Error> {
+/// `c` with its occurrences when it is a series; an occurrence with its series' first
+/// instance.
+pub(super) fn booked(conn: &mut DbConnection, mut c: Conference) -> Result<Booked, Error> {
+    if c.is_occurrence() {
+        let series = series_of(conn, &c)?;
+        c.series.first_instance = series.series.recurrence.map(|r| r.first_instance);
+        return Ok(Booked::Meeting(c));
+    }
     if !c.is_series() {
         return Ok(Booked::Meeting(c));
     }
@@ -70,9 +76,11 @@ pub(super) fn occurrence_at(
             .max_by_key(|o| (o.status != StoredStatus::Deleted, o.id))
             .cloned()
     };
-    named(true)
+    let mut found = named(true)
         .or_else(|| named(false))
-        .ok_or_else(|| no_such_occurrence(at))
+        .ok_or_else(|| no_such_occurrence(at))?;
+    found.series.first_instance = series.series.recurrence.as_ref().map(|r| r.first_instance);
+    Ok(found)
 }
 
 /// The zone a series is expanded in: its own rules, else the zone it was first expanded

@@ -287,6 +287,9 @@ pub struct SeriesLink {
     pub detached_primary_key: Option<String>,
     /// On a series: how it recurs.
     pub recurrence: Option<super::series::StoredRecurrence>,
+    /// On an occurrence read back: its series' first instance (FirstOccurrenceRecInstanceIdUTC).
+    /// Read from the series, never stored with the occurrence.
+    pub first_instance: Option<DateTime<Utc>>,
 }
 
 impl Conference {

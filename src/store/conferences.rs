@@ -152,6 +152,7 @@ fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, E
             detached_source_id: r.detached_source_id,
             detached_primary_key: r.detached_primary_key,
             recurrence,
+            first_instance: None,
         },
     })
 }
