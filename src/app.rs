@@ -28,8 +28,17 @@ pub fn build(config: &Config) -> Result<App, String> {
         default_duration_minutes: config.booking.default_duration_minutes,
         defaults: default_settings(&config.booking)?,
     };
+    let booking = Booking::new(store.clone(), rules, config.booking.transactions_page_size);
+    let configured = config
+        .bridges
+        .iter()
+        .map(|b| b.bridge())
+        .collect::<Result<Vec<_>, String>>()?;
+    booking
+        .load_bridges(&configured, &User::system())
+        .map_err(|e| e.message)?;
     Ok(App {
-        booking: Booking::new(store.clone(), rules, config.booking.transactions_page_size),
+        booking,
         auth: Authenticator::new(store),
         max_body_bytes: config.max_body_bytes,
     })

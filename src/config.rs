@@ -21,6 +21,8 @@ pub struct Config {
     pub systems: Vec<SystemConfig>,
     #[serde(rename = "user")]
     pub users: Vec<UserConfig>,
+    #[serde(rename = "bridge")]
+    pub bridges: Vec<BridgeConfig>,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             booking: BookingConfig::default(),
             systems: Vec::new(),
             users: Vec::new(),
+            bridges: Vec::new(),
         }
     }
 }
@@ -109,6 +112,86 @@ pub struct UserConfig {
     pub site_admin: bool,
 }
 
+/// A conference bridge, upserted by name at every start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BridgeConfig {
+    pub name: String,
+    /// telepresence-server, conductor, meeting-server or pexip.
+    pub family: String,
+    /// Management API base address, e.g. "https://ts1.example.com".
+    pub address: String,
+    pub username: String,
+    pub password: String,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Lower is preferred.
+    #[serde(default = "default_priority")]
+    pub priority: i32,
+    #[serde(default)]
+    pub capabilities: crate::planner::Capabilities,
+    pub capacity: CapacityConfig,
+    pub numbering: crate::planner::Numbering,
+}
+
+/// A bridge's capacity in its family's unit; costs left out take the family's customary
+/// values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityConfig {
+    pub total: f64,
+    pub audio: Option<f64>,
+    pub sd: Option<f64>,
+    pub hd: Option<f64>,
+    pub full_hd: Option<f64>,
+    pub per_conference: Option<f64>,
+}
+
+impl BridgeConfig {
+    pub fn bridge(&self) -> Result<crate::store::bridges::StoredBridge, String> {
+        use crate::planner::{Bridge, CapacityModel, Family};
+        let family = Family::parse(&self.family).ok_or_else(|| {
+            format!(
+                "bridge '{}': family '{}' is not one of telepresence-server, conductor, meeting-server, pexip",
+                self.name, self.family
+            )
+        })?;
+        let typical = CapacityModel::typical(family, self.capacity.total);
+        let c = &self.capacity;
+        let b = crate::store::bridges::StoredBridge {
+            bridge: Bridge {
+                id: 0,
+                name: self.name.clone(),
+                family,
+                enabled: self.enabled,
+                priority: self.priority,
+                capabilities: self.capabilities.clone(),
+                capacity: CapacityModel {
+                    total: c.total,
+                    audio: c.audio.unwrap_or(typical.audio),
+                    sd: c.sd.unwrap_or(typical.sd),
+                    hd: c.hd.unwrap_or(typical.hd),
+                    full_hd: c.full_hd.unwrap_or(typical.full_hd),
+                    per_conference: c.per_conference.unwrap_or(typical.per_conference),
+                },
+                numbering: self.numbering.clone(),
+            },
+            address: self.address.clone(),
+            username: self.username.clone(),
+            password: self.password.clone(),
+        };
+        let problems = b.bridge.problems();
+        if !problems.is_empty() {
+            return Err(format!("bridge '{}': {}", self.name, problems.join("; ")));
+        }
+        Ok(b)
+    }
+}
+
+fn default_priority() -> i32 {
+    10
+}
+
 fn endpoint() -> String {
     "Endpoint".into()
 }
@@ -164,6 +247,9 @@ impl Config {
         }
         if let Err(e) = crate::domain::zone::Zone::named(&self.booking.time_zone) {
             return Err(format!("booking.time_zone: {}", e.message));
+        }
+        for b in &self.bridges {
+            b.bridge()?;
         }
         if self.booking.transactions_page_size <= 0 {
             return Err("booking.transactions_page_size must be positive".into());

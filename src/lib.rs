@@ -1,4 +1,5 @@
 //! bridgebook: a booking engine that serves the Cisco TMS Extension Booking API.
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod booking;

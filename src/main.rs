@@ -129,6 +129,7 @@ fn serve(c: Config) -> Result<(), String> {
         let http = actix_web::HttpServer::new(move || {
             actix_web::App::new()
                 .app_data(data.clone())
+                .configure(bridgebook::admin::configure)
                 .configure(server::configure)
         })
         .workers(workers)

@@ -348,6 +348,11 @@ pub enum Detail {
 pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Conference {
     let s = &c.settings;
     let full = detail == Detail::Full;
+    // Dial-in details only while the meeting is booked on its bridge.
+    let bridge = match (&c.route, c.status) {
+        (Some(d::route::RoutePlan::Bridge(r)), d::StoredStatus::Booked) => Some(r),
+        _ => None,
+    };
     w::Conference {
         ConferenceId: c.id as i32,
         Title: Some(c.title.clone()),
@@ -410,6 +415,10 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         PrivacyFlag: s.privacy_flag.clone(),
         TransactionId: (c.transaction_id > 0).then_some(c.transaction_id),
         IsRecordingEnabled: Some(s.recording_enabled),
+        ConferenceInfoText: bridge.map(|r| r.info_text()),
+        ConferenceInfoHtml: bridge.map(|r| r.info_html()),
+        JoinUri: bridge.map(|r| format!("sip:{}", r.sip_uri)),
+        JoinUrl: bridge.and_then(|r| r.join_url.clone()),
         RecurrenceInstanceIdUTC: c.series.instance_at.map(format_utc),
         FirstOccurrenceRecInstanceIdUTC: c.series.first_instance.map(format_utc),
         RecurrenceInstanceType: c.series.instance_at.and_then(|_| {

@@ -30,9 +30,13 @@ impl Booking {
             let c = find(conn, target)?;
             if c.is_series() || c.is_occurrence() {
                 let series = series_of(conn, &c)?;
-                return self.delete_series_in(conn, series, by, now);
+                self.delete_series_in(conn, series, by, now)?;
+            } else {
+                self.delete_meeting_in(conn, c, by, now)?;
             }
-            self.delete_meeting_in(conn, c, by, now)
+            // What the meeting held on a bridge may be what a Defective one waits for.
+            self.heal(conn, now, by)?;
+            Ok(())
         })
     }
 
@@ -82,7 +86,9 @@ impl Booking {
                         )
                     })?;
             }
-            self.end_in(conn, c, by, now)
+            self.end_in(conn, c, by, now)?;
+            self.heal(conn, now, by)?;
+            Ok(())
         })
     }
 

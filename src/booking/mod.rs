@@ -1,7 +1,9 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
+mod bridges;
 mod lifecycle;
 mod query;
+mod routing;
 mod save;
 mod series;
 
@@ -21,6 +23,7 @@ pub struct Booking {
     pub clock: Clock,
 }
 
+pub use bridges::LoadStep;
 pub use lifecycle::Target;
 pub use query::TransactionPage;
 pub use series::{stored_zone, OccurrenceTarget, Series};

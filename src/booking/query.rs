@@ -37,6 +37,7 @@ impl Booking {
             defective_reason: None,
             transaction_id: 0,
             series: Default::default(),
+            route: None,
         }
     }
 

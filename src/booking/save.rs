@@ -1,13 +1,14 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
+use super::routing::{hold, plan_windows};
 use super::series::series_of;
 use super::{Booked, Booking};
+use crate::domain::route::RoutePlan;
 use crate::domain::state::state_of;
 use crate::domain::validate::prepare;
 use crate::domain::{
     BookingMode, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode, Owner,
     StoredStatus, TransactionType, User,
 };
-use crate::planner::{self, Inventory, RoutePlan, RouteRequest};
 use crate::store::conferences::{self, Conflict};
 use crate::store::{lock_systems, systems, transactions, users, DbConnection};
 use chrono::{DateTime, Utc};
@@ -60,13 +61,18 @@ impl Booking {
                 ));
             }
         }
-        if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
-            return self
-                .save_series_in(conn, req, existing, mode, by, now)
-                .map(Booked::Series);
+        let updating = existing.is_some();
+        let saved =
+            if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
+                Booked::Series(self.save_series_in(conn, req, existing, mode, by, now)?)
+            } else {
+                Booked::Meeting(self.save_meeting_in(conn, req, existing, mode, by, now)?)
+            };
+        if updating {
+            // A moved or smaller meeting may leave room a Defective one waits for.
+            self.heal(conn, now, by)?;
         }
-        self.save_meeting_in(conn, req, existing, mode, by, now)
-            .map(Booked::Meeting)
+        Ok(saved)
     }
 
     fn save_meeting_in(
@@ -92,14 +98,17 @@ impl Booking {
         )?
         .pop()
         .unwrap_or_default();
-        let plan = planner::plan(
-            &RouteRequest {
-                conference_type: draft.settings.conference_type,
-                participants: &draft.participants,
-                externally_hosted: draft.settings.externally_hosted_dial_string.is_some(),
-            },
-            &Inventory::default(),
-        );
+        let except: Vec<i64> = existing.iter().map(|c| c.id).collect();
+        let plan = plan_windows(
+            conn,
+            &draft.participants,
+            &draft.settings,
+            existing.as_ref().and_then(|c| c.route.as_ref()),
+            &[(draft.start, draft.end)],
+            &except,
+        )?
+        .pop()
+        .unwrap_or(RoutePlan::Direct);
         let verdict = decide(mode, &conflicts, &plan)?;
 
         let mut conf = Conference {
@@ -120,6 +129,7 @@ impl Booking {
                 .as_ref()
                 .map(|c| c.series.clone())
                 .unwrap_or_default(),
+            route: Some(plan),
         };
         let kind = match &existing {
             Some(c) => {
@@ -131,8 +141,7 @@ impl Booking {
                 TransactionType::New
             }
         };
-        let reserved: &[i64] = if verdict.reserve { &system_ids } else { &[] };
-        conferences::reserve(conn, conf.id, reserved, conf.start, conf.end)?;
+        hold(conn, &conf, verdict.reserve)?;
         conf.transaction_id = log(conn, &conf, kind, by.id)?;
         Ok(conf)
     }

@@ -2,8 +2,10 @@
 //! a series with its occurrences. A series is a conference row holding the pattern; each
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
+use super::routing::{hold, plan_windows, system_ids};
 use super::save::{check_systems, decide, log, resolve_owner};
 use super::{Booked, Booking};
+use crate::domain::route::RoutePlan;
 use crate::domain::series::{
     apply_exceptions, check_sequence, check_window, expand, find_slot, no_such_occurrence, Change,
     ExceptionChange, Slot, StoredRecurrence,
@@ -12,10 +14,9 @@ use crate::domain::state::state_of;
 use crate::domain::validate::{prepare, prepare_series, Draft};
 use crate::domain::zone::Zone;
 use crate::domain::{
-    BookingMode, CallType, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode,
-    SeriesLink, StoredStatus, TransactionType, User,
+    BookingMode, Conference, ConferenceRequest, ConferenceState, Error, ErrorCode, SeriesLink,
+    StoredStatus, TransactionType, User,
 };
-use crate::planner::{self, Inventory, RouteRequest};
 use crate::store::{conferences, lock_systems, systems, DbConnection};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -196,19 +197,8 @@ fn conference_of(draft: Draft, id: i64, version: i32, series: SeriesLink) -> Con
         defective_reason: None,
         transaction_id: 0,
         series,
+        route: None,
     }
-}
-
-fn system_ids(c: &Conference) -> Vec<i64> {
-    let mut ids: Vec<i64> = c
-        .participants
-        .iter()
-        .filter(|p| p.call_type == CallType::Tms)
-        .map(|p| p.id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
 }
 
 impl Booking {
@@ -385,6 +375,40 @@ impl Booking {
                 .or_default()
                 .push(*n);
         }
+        // Routes: one plan per shape of meeting (the series' own, and each differently
+        // shaped exception), over all its occurrences at once so they share a bridge.
+        let own: Vec<i64> = stored.iter().map(|o| o.id).collect();
+        let mut routes: Vec<Option<RoutePlan>> = vec![None; slots.len()];
+        let mut shapes: Vec<Vec<usize>> = Vec::new();
+        for n in &live {
+            let same = |other: &usize| {
+                meetings[*other].participants == meetings[*n].participants
+                    && meetings[*other].settings == meetings[*n].settings
+            };
+            match shapes.iter_mut().find(|g| same(&g[0])) {
+                Some(g) => g.push(*n),
+                None => shapes.push(vec![*n]),
+            }
+        }
+        for members in &shapes {
+            let m = &meetings[members[0]];
+            let windows: Vec<_> = members
+                .iter()
+                .map(|n| (slots[*n].start, slots[*n].end))
+                .collect();
+            let plans = plan_windows(
+                conn,
+                &m.participants,
+                &m.settings,
+                head.as_ref().and_then(|h| h.route.as_ref()),
+                &windows,
+                &own,
+            )?;
+            for (n, plan) in members.iter().zip(plans) {
+                routes[*n] = Some(plan);
+            }
+        }
+
         let mut reserve: Vec<bool> = vec![false; slots.len()];
         let mut defective = 0;
         for (ids, members) in &groups {
@@ -395,14 +419,7 @@ impl Booking {
             let found = conferences::conflicts(conn, ids, &windows, None)?;
             for (n, conflicts) in members.iter().zip(found) {
                 let m = &mut meetings[*n];
-                let plan = planner::plan(
-                    &RouteRequest {
-                        conference_type: m.settings.conference_type,
-                        participants: &m.participants,
-                        externally_hosted: m.settings.externally_hosted_dial_string.is_some(),
-                    },
-                    &Inventory::default(),
-                );
+                let plan = routes[*n].take().unwrap_or(RoutePlan::Direct);
                 let verdict = decide(mode, &conflicts, &plan).map_err(|e| Error {
                     message: format!("The occurrence on {}: {}", slots[*n].start, e.message),
                     ..e
@@ -412,6 +429,7 @@ impl Booking {
                 }
                 m.status = verdict.status;
                 m.defective_reason = verdict.reason;
+                m.route = Some(plan);
                 reserve[*n] = verdict.reserve;
             }
         }
@@ -425,6 +443,8 @@ impl Booking {
         };
         series.defective_reason =
             (defective > 0).then(|| format!("{defective} occurrence(s) could not be booked."));
+        // The series shows the route of its first occurrence to come.
+        series.route = live.first().and_then(|n| meetings[*n].route.clone());
         let series_kind = match &head {
             Some(h) => {
                 conferences::update(conn, &series, h.version)?;
@@ -444,7 +464,7 @@ impl Booking {
                     m.version = o.version + 1;
                     m.series.series_id = Some(series.id);
                     conferences::update(conn, &m, o.version)?;
-                    write_reservations(conn, &m, reserve[*n])?;
+                    hold(conn, &m, reserve[*n])?;
                     let kind = if m.status == StoredStatus::Deleted {
                         TransactionType::Deleted
                     } else {
@@ -457,7 +477,7 @@ impl Booking {
                     m.version = 1;
                     m.series.series_id = Some(series.id);
                     m.id = conferences::insert(conn, &m, by.id)?;
-                    write_reservations(conn, &m, reserve[*n])?;
+                    hold(conn, &m, reserve[*n])?;
                     let kind = if m.status == StoredStatus::Deleted {
                         TransactionType::Deleted
                     } else {
@@ -545,14 +565,16 @@ impl Booking {
                 conferences::conflicts(conn, &ids, &[(draft.start, draft.end)], Some(occ.id))?
                     .pop()
                     .unwrap_or_default();
-            let plan = planner::plan(
-                &RouteRequest {
-                    conference_type: draft.settings.conference_type,
-                    participants: &draft.participants,
-                    externally_hosted: draft.settings.externally_hosted_dial_string.is_some(),
-                },
-                &Inventory::default(),
-            );
+            let plan = plan_windows(
+                conn,
+                &draft.participants,
+                &draft.settings,
+                occ.route.as_ref(),
+                &[(draft.start, draft.end)],
+                &[occ.id],
+            )?
+            .pop()
+            .unwrap_or(RoutePlan::Direct);
             let verdict = decide(mode, &conflicts, &plan)?;
             let mut m = conference_of(
                 draft,
@@ -568,8 +590,9 @@ impl Booking {
             m.external_primary_key = occ.external_primary_key.clone();
             m.status = verdict.status;
             m.defective_reason = verdict.reason;
+            m.route = Some(plan);
             conferences::update(conn, &m, occ.version)?;
-            write_reservations(conn, &m, verdict.reserve)?;
+            hold(conn, &m, verdict.reserve)?;
             m.transaction_id = log(conn, &m, TransactionType::Updated, by.id)?;
             touch(conn, &mut head, by)?;
             Ok(m)
@@ -610,6 +633,7 @@ impl Booking {
                 let mut head = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
                 touch(conn, &mut head, by)?;
             }
+            self.heal(conn, now, by)?;
             Ok(())
         })
     }
@@ -661,15 +685,6 @@ fn touch(conn: &mut DbConnection, series: &mut Conference, by: &User) -> Result<
     conferences::update(conn, series, previous)?;
     series.transaction_id = log(conn, series, TransactionType::Updated, by.id)?;
     Ok(())
-}
-
-fn write_reservations(conn: &mut DbConnection, m: &Conference, reserve: bool) -> Result<(), Error> {
-    let ids = if reserve && m.status != StoredStatus::Deleted {
-        system_ids(m)
-    } else {
-        Vec::new()
-    };
-    conferences::reserve(conn, m.id, &ids, m.start, m.end)
 }
 
 /// The occurrence an occurrence save names: by the client's ids and

@@ -270,6 +270,8 @@ pub struct Conference {
     /// The id of the last replication transaction that touched this conference.
     pub transaction_id: i64,
     pub series: SeriesLink,
+    /// How its participants meet, once planned.
+    pub route: Option<super::route::RoutePlan>,
 }
 
 /// Where a conference stands in a recurrent series; empty for a single meeting.
@@ -441,4 +443,19 @@ pub struct User {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub site_admin: bool,
+}
+
+impl User {
+    /// bridgebook itself, as the author of changes nobody asked for over the API (bridges
+    /// from the configuration file and the meetings they move).
+    pub fn system() -> User {
+        User {
+            id: 0,
+            username: "bridgebook".into(),
+            email: None,
+            first_name: None,
+            last_name: None,
+            site_admin: true,
+        }
+    }
 }

@@ -488,6 +488,7 @@ pub(crate) mod tests {
             defective_reason: None,
             transaction_id: 1,
             series: Default::default(),
+            route: None,
         }
     }
 

@@ -39,7 +39,7 @@ fn service_of(path: &str) -> Option<Service> {
     }
 }
 
-fn unauthorized() -> HttpResponse {
+pub(crate) fn unauthorized() -> HttpResponse {
     HttpResponse::Unauthorized()
         .insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="bridgebook""#))
         .finish()
@@ -153,7 +153,10 @@ async fn handle(
     }
 }
 
-async fn authenticate(req: &HttpRequest, app: &Arc<App>) -> Result<crate::domain::User, Denied> {
+pub(crate) async fn authenticate(
+    req: &HttpRequest,
+    app: &Arc<App>,
+) -> Result<crate::domain::User, Denied> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)

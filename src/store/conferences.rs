@@ -35,6 +35,7 @@ struct Row {
     is_exception: bool,
     detached_source_id: Option<String>,
     detached_primary_key: Option<String>,
+    route: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -60,6 +61,7 @@ struct Write<'a> {
     is_exception: bool,
     detached_source_id: Option<&'a str>,
     detached_primary_key: Option<&'a str>,
+    route: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -113,6 +115,12 @@ fn write_of(c: &Conference) -> Result<Write<'_>, Error> {
         is_exception: c.series.exception,
         detached_source_id: c.series.detached_source_id.as_deref(),
         detached_primary_key: c.series.detached_primary_key.as_deref(),
+        route: c
+            .route
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| Error::internal(e.to_string()))?,
     })
 }
 
@@ -154,6 +162,12 @@ fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, E
             recurrence,
             first_instance: None,
         },
+        route: r
+            .route
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| Error::internal(format!("stored route of {}: {e}", r.id)))?,
     })
 }
 
@@ -332,6 +346,21 @@ pub fn in_window(
     with_participants(conn, rows)
 }
 
+/// Defective meetings (never series themselves) that end after `after`, earliest first.
+pub fn defective_after(
+    conn: &mut DbConnection,
+    after: DateTime<Utc>,
+) -> Result<Vec<Conference>, Error> {
+    let rows = conferences::table
+        .filter(conferences::status.eq(StoredStatus::Defective.as_str()))
+        .filter(conferences::end_at.gt(to_epoch(after)))
+        .filter(conferences::recurrence.is_null())
+        .select(Row::as_select())
+        .order((conferences::start_at, conferences::id))
+        .load(conn)?;
+    with_participants(conn, rows)
+}
+
 /// Conferences overlapping [from, to) in which any of `system_ids` takes part.
 pub fn for_systems(
     conn: &mut DbConnection,
@@ -412,7 +441,7 @@ pub fn reserve(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<(), Error> {
-    release(conn, id)?;
+    diesel::delete(reservations::table.filter(reservations::conference_id.eq(id))).execute(conn)?;
     let rows: Vec<_> = system_ids
         .iter()
         .map(|s| {
@@ -462,9 +491,10 @@ fn extend_reach(conn: &mut DbConnection, system_ids: &[i64], length: i64) -> Res
     Ok(())
 }
 
+/// Frees what conference `id` holds: its systems and its place on a bridge.
 pub fn release(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     diesel::delete(reservations::table.filter(reservations::conference_id.eq(id))).execute(conn)?;
-    Ok(())
+    super::bridge_loads::release(conn, id)
 }
 
 /// Ends the reservations of conference `id` at `end` (the meeting was ended early).
@@ -472,5 +502,5 @@ pub fn cut_reservations(conn: &mut DbConnection, id: i64, end: DateTime<Utc>) ->
     diesel::update(reservations::table.filter(reservations::conference_id.eq(id)))
         .set(reservations::end_at.eq(to_epoch(end)))
         .execute(conn)?;
-    Ok(())
+    super::bridge_loads::cut(conn, id, end)
 }

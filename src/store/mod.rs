@@ -1,5 +1,7 @@
 //! Persistence: a pool of SQLite or PostgreSQL connections chosen by URL, migrations, and
 //! the repositories. Every writing call runs in one database transaction.
+pub mod bridge_loads;
+pub mod bridges;
 pub mod conferences;
 pub mod schema;
 pub mod systems;
@@ -23,6 +25,8 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 const TRANSACTION_LOG_LOCK: i64 = 0x6272_6467_626b;
 /// First key of the two-key advisory locks taken per system (the second is the system id).
 const SYSTEM_LOCK_SPACE: i32 = 0x6262;
+/// Advisory-lock space of the bridge-placement lock.
+const ROUTING_LOCK_SPACE: i32 = 0x6263;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
@@ -226,6 +230,17 @@ pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error>
 /// in id order, so writers with overlapping sets never wait on each other crosswise; without
 /// them, waiters on the exclusion constraint could deadlock. Released when the surrounding
 /// transaction ends.
+/// Serialises the PostgreSQL writers that place meetings on bridges, so two of them never
+/// both take a bridge's last room. SQLite has one writer already.
+pub(crate) fn lock_routing(conn: &mut DbConnection) -> Result<(), Error> {
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({ROUTING_LOCK_SPACE}, 0)"
+        ))?;
+    }
+    Ok(())
+}
+
 pub(crate) fn lock_systems(conn: &mut DbConnection, system_ids: &[i64]) -> Result<(), Error> {
     if let DbConnection::Pg(c) = conn {
         let mut ids = system_ids.to_vec();

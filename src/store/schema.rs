@@ -49,6 +49,41 @@ diesel::table! {
         is_exception -> Bool,
         detached_source_id -> Nullable<Text>,
         detached_primary_key -> Nullable<Text>,
+        route -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    bridges (id) {
+        id -> BigInt,
+        name -> Text,
+        family -> Text,
+        address -> Text,
+        username -> Text,
+        password -> Text,
+        enabled -> Bool,
+        priority -> Integer,
+        capabilities -> Text,
+        capacity -> Text,
+        numbering -> Text,
+    }
+}
+
+diesel::table! {
+    bridge_loads (conference_id) {
+        conference_id -> BigInt,
+        bridge_id -> BigInt,
+        start_at -> BigInt,
+        end_at -> BigInt,
+        units -> BigInt,
+        number -> BigInt,
+    }
+}
+
+diesel::table! {
+    bridge_load_reach (id) {
+        id -> Integer,
+        longest -> BigInt,
     }
 }
 
@@ -99,5 +134,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     participants,
     reservations,
     reservation_reach,
-    transactions
+    transactions,
+    bridges,
+    bridge_loads,
+    bridge_load_reach
 );

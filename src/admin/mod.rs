@@ -1,0 +1,240 @@
+//! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
+//! enable, remove), a conference's route, the Defective meetings and a bridge's planned
+//! load. Site administrators only, over HTTP Basic like the SOAP services.
+mod views;
+
+use crate::app::App;
+use crate::config::BridgeConfig;
+use crate::domain::{Error, ErrorCode, User};
+use crate::soap::auth::Denied;
+use crate::soap::server::{authenticate, unauthorized};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/admin/api")
+            .route("/bridges", web::get().to(list_bridges))
+            .route("/bridges", web::post().to(add_bridge))
+            .route("/bridges/{id}", web::get().to(get_bridge))
+            .route("/bridges/{id}", web::put().to(change_bridge))
+            .route("/bridges/{id}", web::delete().to(remove_bridge))
+            .route("/bridges/{id}/disable", web::post().to(disable_bridge))
+            .route("/bridges/{id}/enable", web::post().to(enable_bridge))
+            .route("/bridges/{id}/load", web::get().to(bridge_load))
+            .route("/conferences/{id}/route", web::get().to(route))
+            .route("/defective", web::get().to(defective)),
+    );
+}
+
+type Data = web::Data<Arc<App>>;
+
+/// Runs `f` for a site administrator, off the async workers, and answers its JSON.
+async fn admin<T: serde::Serialize + Send + 'static>(
+    req: &HttpRequest,
+    app: &Data,
+    f: impl FnOnce(&App, &User) -> Result<T, Error> + Send + 'static,
+) -> HttpResponse {
+    let user = match authenticate(req, app).await {
+        Ok(u) => u,
+        Err(Denied::Unauthorized) => return unauthorized(),
+        Err(Denied::Unavailable(e)) => return HttpResponse::ServiceUnavailable().json(problem(&e)),
+    };
+    if !user.site_admin {
+        return HttpResponse::Forbidden().json(serde_json::json!({
+            "error": "The admin API is for site administrators."
+        }));
+    }
+    let app = Arc::clone(app);
+    match web::block(move || f(&app, &user)).await {
+        Ok(Ok(body)) => HttpResponse::Ok().json(body),
+        Ok(Err(e)) => {
+            let status = match e.code {
+                ErrorCode::MeetingNotFound | ErrorCode::SystemNotFound => {
+                    actix_web::http::StatusCode::NOT_FOUND
+                }
+                ErrorCode::DatabaseDown => actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                _ => actix_web::http::StatusCode::BAD_REQUEST,
+            };
+            HttpResponse::build(status).json(problem(&e))
+        }
+        Err(e) => {
+            HttpResponse::InternalServerError().json(problem(&Error::internal(e.to_string())))
+        }
+    }
+}
+
+fn problem(e: &Error) -> serde_json::Value {
+    serde_json::json!({ "error": e.message, "code": e.code.code() })
+}
+
+fn no_bridge(id: i64) -> Error {
+    Error::new(
+        ErrorCode::SystemNotFound,
+        format!("Bridge {id} does not exist."),
+    )
+}
+
+fn bad(message: String) -> Error {
+    Error::new(ErrorCode::Unknown, message)
+}
+
+fn body_of(body: &[u8]) -> Result<BridgeConfig, Error> {
+    serde_json::from_slice(body).map_err(|e| bad(format!("The bridge is not valid JSON: {e}.")))
+}
+
+async fn list_bridges(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        Ok(app
+            .booking
+            .bridges()?
+            .iter()
+            .map(views::bridge)
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+async fn get_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, _| {
+        let b = app
+            .booking
+            .bridges()?
+            .into_iter()
+            .find(|b| b.bridge.id == id);
+        b.map(|b| views::bridge(&b)).ok_or_else(|| no_bridge(id))
+    })
+    .await
+}
+
+async fn add_bridge(req: HttpRequest, app: Data, body: web::Bytes) -> HttpResponse {
+    admin(&req, &app, move |app, user| {
+        let b = body_of(&body)?.bridge().map_err(bad)?;
+        Ok(views::bridge(&app.booking.add_bridge(&b, user)?))
+    })
+    .await
+}
+
+/// The whole bridge as on POST; an empty username or password keeps the stored one.
+async fn change_bridge(
+    req: HttpRequest,
+    app: Data,
+    id: web::Path<i64>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, user| {
+        let old = stored(app, id)?;
+        let mut b = body_of(&body)?.bridge().map_err(bad)?;
+        b.bridge.id = id;
+        if b.username.is_empty() {
+            b.username = old.username;
+        }
+        if b.password.is_empty() {
+            b.password = old.password;
+        }
+        Ok(views::bridge(&app.booking.change_bridge(&b, user)?))
+    })
+    .await
+}
+
+fn stored(app: &App, id: i64) -> Result<crate::store::bridges::StoredBridge, Error> {
+    app.booking
+        .bridges()?
+        .into_iter()
+        .find(|b| b.bridge.id == id)
+        .ok_or_else(|| no_bridge(id))
+}
+
+async fn set_enabled(req: HttpRequest, app: Data, id: i64, enabled: bool) -> HttpResponse {
+    admin(&req, &app, move |app, user| {
+        let mut b = stored(app, id)?;
+        b.bridge.enabled = enabled;
+        Ok(views::bridge(&app.booking.change_bridge(&b, user)?))
+    })
+    .await
+}
+
+async fn disable_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    set_enabled(req, app, id.into_inner(), false).await
+}
+
+async fn enable_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    set_enabled(req, app, id.into_inner(), true).await
+}
+
+async fn remove_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, user| {
+        stored(app, id)?;
+        app.booking.remove_bridge(id, user)?;
+        Ok(serde_json::json!({ "removed": id }))
+    })
+    .await
+}
+
+/// `from` and `to` in RFC 3339; by default from now on, for `days`.
+#[derive(Deserialize)]
+struct Window {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Window {
+    fn read(&self, now: DateTime<Utc>, days: i64) -> Result<(DateTime<Utc>, DateTime<Utc>), Error> {
+        let at = |s: &Option<String>, default: DateTime<Utc>| match s {
+            None => Ok(default),
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| bad(format!("'{s}' is not an RFC 3339 time."))),
+        };
+        let (from, to) = (
+            at(&self.from, now)?,
+            at(&self.to, now + Duration::days(days))?,
+        );
+        if from >= to {
+            return Err(bad("from must be before to.".into()));
+        }
+        Ok((from, to))
+    }
+}
+
+async fn bridge_load(
+    req: HttpRequest,
+    app: Data,
+    id: web::Path<i64>,
+    q: web::Query<Window>,
+) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, _| {
+        stored(app, id)?;
+        let (from, to) = q.read(app.booking.now(), 7)?;
+        let (b, steps) = app.booking.bridge_load(id, from, to)?;
+        Ok(views::load(&b, from, to, &steps))
+    })
+    .await
+}
+
+async fn route(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, _| {
+        Ok(views::routed(&app.booking.get(id)?))
+    })
+    .await
+}
+
+async fn defective(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpResponse {
+    admin(&req, &app, move |app, _| {
+        let (from, to) = q.read(app.booking.now(), 400)?;
+        Ok(app
+            .booking
+            .defective(from, to)?
+            .iter()
+            .map(views::defective)
+            .collect::<Vec<_>>())
+    })
+    .await
+}

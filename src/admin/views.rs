@@ -1,0 +1,86 @@
+//! What the admin API answers, as JSON. Bridge credentials are never part of it.
+use crate::booking::{Booked, LoadStep};
+use crate::domain::route::RoutePlan;
+use crate::domain::time::format_utc;
+use crate::domain::{Conference, StoredStatus};
+use crate::planner::capacity::{show, units};
+use crate::store::bridges::StoredBridge;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+pub fn bridge(b: &StoredBridge) -> Value {
+    let x = &b.bridge;
+    json!({
+        "id": x.id,
+        "name": x.name,
+        "family": x.family,
+        "address": b.address,
+        "enabled": x.enabled,
+        "priority": x.priority,
+        "capabilities": x.capabilities,
+        "capacity": x.capacity,
+        "unit": x.family.unit(),
+        "numbering": x.numbering,
+    })
+}
+
+pub fn load(b: &StoredBridge, from: DateTime<Utc>, to: DateTime<Utc>, steps: &[LoadStep]) -> Value {
+    let total = units(b.bridge.capacity.total);
+    json!({
+        "bridge": b.bridge.name,
+        "unit": b.bridge.family.unit(),
+        "capacity": show(total),
+        "from": format_utc(from),
+        "to": format_utc(to),
+        "steps": steps.iter().map(|s| json!({
+            "from": format_utc(s.from),
+            "used": show(s.units),
+            "free": show(total.saturating_sub(s.units)),
+            "conferences": s.conferences,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn status(c: &Conference) -> &'static str {
+    match c.status {
+        StoredStatus::Booked => "booked",
+        StoredStatus::Defective => "defective",
+        StoredStatus::Deleted => "deleted",
+    }
+}
+
+fn route_of(plan: Option<&RoutePlan>) -> Value {
+    match plan {
+        None => Value::Null,
+        Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
+    }
+}
+
+fn meeting(c: &Conference) -> Value {
+    json!({
+        "id": c.id,
+        "title": c.title,
+        "start": format_utc(c.start),
+        "end": format_utc(c.end),
+        "status": status(c),
+        "defective_reason": c.defective_reason,
+        "route": route_of(c.route.as_ref()),
+    })
+}
+
+pub fn routed(b: &Booked) -> Value {
+    match b {
+        Booked::Meeting(c) => meeting(c),
+        Booked::Series(s) => {
+            let mut v = meeting(&s.conference);
+            v["occurrences"] = s.occurrences.iter().map(meeting).collect();
+            v
+        }
+    }
+}
+
+pub fn defective(c: &Conference) -> Value {
+    let mut v = meeting(c);
+    v["series_id"] = json!(c.series.series_id);
+    v
+}

@@ -1,0 +1,163 @@
+//! Administering the bridge inventory, and what administrators read about routing: a
+//! conference's plan, the Defective meetings, a bridge's load over time. Every change to a
+//! bridge re-plans the meetings it affects in the same transaction.
+use super::Booking;
+use crate::domain::{Conference, Error, ErrorCode, StoredStatus, User};
+use crate::planner::capacity::timeline;
+use crate::planner::Units;
+use crate::store::bridges::{self, StoredBridge};
+use crate::store::{bridge_loads, conferences};
+use chrono::{DateTime, Utc};
+
+fn invalid(b: &StoredBridge) -> Result<(), Error> {
+    let problems = b.bridge.problems();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::Unknown,
+        format!("Bridge '{}': {}.", b.bridge.name, problems.join("; ")),
+    ))
+}
+
+fn no_bridge(id: i64) -> Error {
+    Error::new(ErrorCode::Unknown, format!("Bridge {id} does not exist."))
+}
+
+/// One step of a bridge's planned load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadStep {
+    pub from: DateTime<Utc>,
+    pub units: Units,
+    pub conferences: u32,
+}
+
+impl Booking {
+    pub fn bridges(&self) -> Result<Vec<StoredBridge>, Error> {
+        self.store.read(bridges::all)
+    }
+
+    pub fn bridge(&self, id: i64) -> Result<StoredBridge, Error> {
+        self.store
+            .read(|conn| bridges::get(conn, id))?
+            .ok_or_else(|| no_bridge(id))
+    }
+
+    /// Adds a bridge; Defective meetings waiting for room may now be placed on it.
+    pub fn add_bridge(&self, b: &StoredBridge, by: &User) -> Result<StoredBridge, Error> {
+        invalid(b)?;
+        let now = self.now();
+        self.store.write(|conn| {
+            if bridges::by_name(conn, &b.bridge.name)?.is_some() {
+                return Err(Error::new(
+                    ErrorCode::Unknown,
+                    format!("A bridge named '{}' exists already.", b.bridge.name),
+                ));
+            }
+            let mut added = b.clone();
+            added.bridge.id = bridges::insert(conn, b)?;
+            self.heal(conn, now, by)?;
+            Ok(added)
+        })
+    }
+
+    /// Changes a bridge (settings, enabled flag); its future meetings are planned again.
+    pub fn change_bridge(&self, b: &StoredBridge, by: &User) -> Result<StoredBridge, Error> {
+        invalid(b)?;
+        let now = self.now();
+        self.store.write(|conn| {
+            let old = bridges::get(conn, b.bridge.id)?.ok_or_else(|| no_bridge(b.bridge.id))?;
+            if let Some(other) = bridges::by_name(conn, &b.bridge.name)? {
+                if other.bridge.id != b.bridge.id {
+                    return Err(Error::new(
+                        ErrorCode::Unknown,
+                        format!("A bridge named '{}' exists already.", b.bridge.name),
+                    ));
+                }
+            }
+            bridges::update(conn, b)?;
+            if old != *b {
+                self.replan_bridge(conn, b.bridge.id, !b.bridge.enabled, now, by)?;
+            }
+            Ok(b.clone())
+        })
+    }
+
+    /// Removes a bridge after moving its future meetings elsewhere (or making them
+    /// Defective).
+    pub fn remove_bridge(&self, id: i64, by: &User) -> Result<(), Error> {
+        let now = self.now();
+        self.store.write(|conn| {
+            let mut b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
+            b.bridge.enabled = false;
+            bridges::update(conn, &b)?;
+            self.replan_bridge(conn, id, true, now, by)?;
+            bridges::remove(conn, id)
+        })
+    }
+
+    /// Makes the inventory hold `configured` (matched by name): new bridges are added,
+    /// changed ones updated and their meetings planned again. Bridges added at runtime stay.
+    pub fn load_bridges(&self, configured: &[StoredBridge], by: &User) -> Result<(), Error> {
+        for b in configured {
+            invalid(b)?;
+        }
+        let now = self.now();
+        self.store.write(|conn| {
+            for b in configured {
+                match bridges::by_name(conn, &b.bridge.name)? {
+                    None => {
+                        bridges::insert(conn, b)?;
+                    }
+                    Some(old) => {
+                        let mut new = b.clone();
+                        new.bridge.id = old.bridge.id;
+                        if new != old {
+                            bridges::update(conn, &new)?;
+                            self.replan_bridge(conn, new.bridge.id, !new.bridge.enabled, now, by)?;
+                        }
+                    }
+                }
+            }
+            self.heal(conn, now, by)?;
+            Ok(())
+        })
+    }
+
+    /// The Defective meetings overlapping [from, to), earliest first.
+    pub fn defective(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Conference>, Error> {
+        let list = self
+            .store
+            .read(|conn| conferences::in_window(conn, from, to, None))?;
+        Ok(list
+            .into_iter()
+            .filter(|c| c.status == StoredStatus::Defective)
+            .collect())
+    }
+
+    /// The load planned on bridge `id` over [from, to), as steps.
+    pub fn bridge_load(
+        &self,
+        id: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<(StoredBridge, Vec<LoadStep>), Error> {
+        self.store.read(|conn| {
+            let b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
+            let loads = bridge_loads::of_bridge(conn, id, from, to)?;
+            let steps = timeline(&loads, from, to)
+                .into_iter()
+                .map(|(from, units, conferences)| LoadStep {
+                    from,
+                    units,
+                    conferences,
+                })
+                .collect();
+            Ok((b, steps))
+        })
+    }
+}

@@ -1,0 +1,211 @@
+//! Routing inside a booking transaction: planning a meeting's windows against the bridge
+//! inventory and the load already planned, holding what the plan takes, and planning
+//! meetings again when capacity frees or a bridge changes.
+use super::save::{decide, log};
+use super::series::series_of;
+use super::Booking;
+use crate::domain::route::RoutePlan;
+use crate::domain::{
+    BookingMode, CallType, Conference, Error, Participant, Settings, StoredStatus, TransactionType,
+    User,
+};
+use crate::planner::{self, Quality, RouteRequest};
+use crate::store::{bridge_loads, bridges, conferences, lock_routing, DbConnection};
+use chrono::{DateTime, Utc};
+use rand::Rng;
+
+type Window = (DateTime<Utc>, DateTime<Utc>);
+
+/// The route of each of `windows` for a meeting with `participants` and `settings` that
+/// was routed `previous`ly, leaving the load of `except` (its own stored meetings) out.
+pub(super) fn plan_windows(
+    conn: &mut DbConnection,
+    participants: &[Participant],
+    settings: &Settings,
+    previous: Option<&RoutePlan>,
+    windows: &[Window],
+    except: &[i64],
+) -> Result<Vec<RoutePlan>, Error> {
+    let fresh_pin: String = {
+        let mut rng = rand::thread_rng();
+        (0..12)
+            .map(|_| char::from(b'0' + rng.gen_range(0..10)))
+            .collect()
+    };
+    let req = RouteRequest {
+        conference_type: settings.conference_type,
+        participants,
+        externally_hosted: settings.externally_hosted_dial_string.is_some(),
+        webex_dial_out: false,
+        encryption: settings.encrypted,
+        quality: Quality::of_kbps(settings.bandwidth.kbps()),
+        password: settings.password.as_deref(),
+        previous: match previous {
+            Some(RoutePlan::Bridge(r)) => Some(r),
+            _ => None,
+        },
+        fresh_pin: &fresh_pin,
+    };
+    if !planner::needs_bridge(&req) {
+        return Ok(planner::plan(&req, windows, &[], &[]));
+    }
+    // Two writers placing meetings at once must not both take a bridge's last room.
+    lock_routing(conn)?;
+    let inventory = bridges::inventory(conn)?;
+    let load = bridge_loads::overlapping(conn, windows, except)?;
+    Ok(planner::plan(&req, windows, &inventory, &load))
+}
+
+/// Writes what `m` holds: its systems when `reserve`, and its place on a bridge while it is
+/// booked on one.
+pub(super) fn hold(conn: &mut DbConnection, m: &Conference, reserve: bool) -> Result<(), Error> {
+    let ids = if reserve && m.status != StoredStatus::Deleted {
+        system_ids(m)
+    } else {
+        Vec::new()
+    };
+    conferences::reserve(conn, m.id, &ids, m.start, m.end)?;
+    match (&m.status, &m.route) {
+        (StoredStatus::Booked, Some(RoutePlan::Bridge(r))) => {
+            bridge_loads::hold(conn, m.id, r, m.start, m.end)
+        }
+        _ => bridge_loads::release(conn, m.id),
+    }
+}
+
+pub(super) fn system_ids(c: &Conference) -> Vec<i64> {
+    let mut ids: Vec<i64> = c
+        .participants
+        .iter()
+        .filter(|p| p.call_type == CallType::Tms)
+        .map(|p| p.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+impl Booking {
+    /// Plans again every future Defective meeting that no bridge could host, earliest
+    /// first; those that now fit become bookings on a bridge, each with a transaction row.
+    pub(super) fn heal(
+        &self,
+        conn: &mut DbConnection,
+        now: DateTime<Utc>,
+        by: &User,
+    ) -> Result<usize, Error> {
+        let waiting: Vec<Conference> = conferences::defective_after(conn, now)?
+            .into_iter()
+            .filter(|c| matches!(c.route, Some(RoutePlan::Unroutable { .. })))
+            .filter(|c| c.start > now)
+            .collect();
+        let mut healed = 0;
+        for c in waiting {
+            if self.replan(conn, c, by, None)? {
+                healed += 1;
+            }
+        }
+        Ok(healed)
+    }
+
+    /// Plans a future meeting again (its bridge changed, or capacity freed). Returns
+    /// whether it is now booked on a bridge. `leaving` is a bridge it must move off.
+    pub(super) fn replan(
+        &self,
+        conn: &mut DbConnection,
+        mut c: Conference,
+        by: &User,
+        leaving: Option<i64>,
+    ) -> Result<bool, Error> {
+        if leaving.is_some() {
+            // Its old dial-in details are not kept on another bridge.
+            if let Some(RoutePlan::Bridge(r)) = &c.route {
+                if Some(r.bridge_id) == leaving {
+                    c.route = None;
+                }
+            }
+        }
+        let ids = system_ids(&c);
+        let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
+            .pop()
+            .unwrap_or_default();
+        let plan = plan_windows(
+            conn,
+            &c.participants,
+            &c.settings,
+            c.route.as_ref(),
+            &[(c.start, c.end)],
+            &[c.id],
+        )?
+        .pop()
+        .unwrap_or(RoutePlan::Direct);
+        let routed = matches!(plan, RoutePlan::Bridge(_));
+        let unchanged = c.route.as_ref() == Some(&plan) && c.status == StoredStatus::Booked;
+        if unchanged || (!routed && c.status == StoredStatus::Defective && leaving.is_none()) {
+            return Ok(false);
+        }
+        let verdict = decide(BookingMode::BestEffortForced, &conflicts, &plan)?;
+        let previous = c.version;
+        c.version += 1;
+        c.status = verdict.status;
+        c.defective_reason = verdict.reason;
+        c.route = Some(plan);
+        conferences::update(conn, &c, previous)?;
+        hold(conn, &c, verdict.reserve)?;
+        c.transaction_id = log(conn, &c, TransactionType::Updated, by.id)?;
+        if c.is_occurrence() {
+            let mut series = series_of(conn, &c)?;
+            refresh_series_status(conn, &mut series, by)?;
+        }
+        Ok(c.status == StoredStatus::Booked)
+    }
+
+    /// Plans again the future meetings of a bridge that changed: they stay where they still
+    /// fit, unless `leaving` (the bridge is disabled or removed), else move to other bridges
+    /// or become Defective with the reason. Then Defective meetings get whatever room the
+    /// change made.
+    pub(super) fn replan_bridge(
+        &self,
+        conn: &mut DbConnection,
+        bridge_id: i64,
+        leaving: bool,
+        now: DateTime<Utc>,
+        by: &User,
+    ) -> Result<(), Error> {
+        for id in bridge_loads::starting_on(conn, bridge_id, now)? {
+            if let Some(c) = conferences::get(conn, id)? {
+                self.replan(conn, c, by, leaving.then_some(bridge_id))?;
+            }
+        }
+        self.heal(conn, now, by)?;
+        Ok(())
+    }
+}
+
+/// A series is Defective while any of its occurrences is.
+pub(super) fn refresh_series_status(
+    conn: &mut DbConnection,
+    series: &mut Conference,
+    by: &User,
+) -> Result<(), Error> {
+    let defective = conferences::occurrences(conn, series.id)?
+        .iter()
+        .filter(|o| o.status == StoredStatus::Defective)
+        .count();
+    let status = if defective > 0 {
+        StoredStatus::Defective
+    } else {
+        StoredStatus::Booked
+    };
+    if series.status == status || series.status == StoredStatus::Deleted {
+        return Ok(());
+    }
+    series.status = status;
+    series.defective_reason =
+        (defective > 0).then(|| format!("{defective} occurrence(s) could not be booked."));
+    let previous = series.version;
+    series.version += 1;
+    conferences::update(conn, series, previous)?;
+    series.transaction_id = log(conn, series, TransactionType::Updated, by.id)?;
+    Ok(())
+}

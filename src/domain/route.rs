@@ -1,0 +1,152 @@
+//! A meeting's route: how its participants meet (directly, on a bridge, elsewhere), or why
+//! no bridge can host it.
+use serde::{Deserialize, Serialize};
+
+/// Thousandths of a bridge family's capacity unit, so fractional costs add up exactly.
+pub type Units = u64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Family {
+    #[serde(rename = "telepresence-server")]
+    TelePresenceServer,
+    #[serde(rename = "conductor")]
+    Conductor,
+    #[serde(rename = "meeting-server")]
+    MeetingServer,
+    #[serde(rename = "pexip")]
+    Pexip,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::TelePresenceServer => "telepresence-server",
+            Family::Conductor => "conductor",
+            Family::MeetingServer => "meeting-server",
+            Family::Pexip => "pexip",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Family> {
+        [
+            Family::TelePresenceServer,
+            Family::Conductor,
+            Family::MeetingServer,
+            Family::Pexip,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+
+    /// The unit the family's capacity is counted in, as administrators read it.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Family::TelePresenceServer => "media tokens",
+            Family::Conductor => "cost units",
+            Family::MeetingServer => "call units",
+            Family::Pexip => "HD connections",
+        }
+    }
+}
+
+/// A meeting's route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RoutePlan {
+    /// Reservation Only: the systems are reserved, nothing is connected.
+    NoRoute,
+    /// Two systems that call each other.
+    Direct,
+    /// The systems dial an address outside bridgebook's control.
+    ExternallyHosted,
+    /// A bridge hosts the meeting.
+    Bridge(BridgeRoute),
+    /// No bridge can host it.
+    Unroutable { reasons: Vec<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BridgeRoute {
+    pub bridge_id: i64,
+    pub bridge_name: String,
+    pub family: Family,
+    /// The numeric conference id callers dial.
+    pub number: u64,
+    pub sip_uri: String,
+    /// A web page to join from, when the bridge has one.
+    #[serde(default)]
+    pub join_url: Option<String>,
+    pub pin: Option<String>,
+    /// What the meeting takes of the bridge, in thousandths of the family's unit.
+    pub units: Units,
+    pub reasons: Vec<String>,
+}
+
+impl BridgeRoute {
+    /// How to join, in the words of an invitation (ConferenceInfoText).
+    pub fn info_text(&self) -> String {
+        let mut lines = vec![
+            format!("Video: call {}", self.sip_uri),
+            format!("Conference number: {}", self.number),
+        ];
+        if let Some(url) = &self.join_url {
+            lines.push(format!("Web: {url}"));
+        }
+        if let Some(pin) = &self.pin {
+            lines.push(format!("PIN: {pin}"));
+        }
+        lines.push(format!("Hosted on {}", self.bridge_name));
+        lines.join("\n")
+    }
+
+    /// The same as HTML (ConferenceInfoHTML).
+    pub fn info_html(&self) -> String {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut out = format!(
+            "<p>Video: <a href=\"sip:{0}\">{0}</a><br/>Conference number: {1}",
+            esc(&self.sip_uri),
+            self.number
+        );
+        if let Some(url) = &self.join_url {
+            out.push_str(&format!("<br/>Web: <a href=\"{0}\">{0}</a>", esc(url)));
+        }
+        if let Some(pin) = &self.pin {
+            out.push_str(&format!("<br/>PIN: {}", esc(pin)));
+        }
+        out.push_str(&format!("<br/>Hosted on {}</p>", esc(&self.bridge_name)));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn how_to_join() {
+        let r = BridgeRoute {
+            bridge_id: 1,
+            bridge_name: "cms <oslo>".into(),
+            family: Family::MeetingServer,
+            number: 8123,
+            sip_uri: "8123@vc.example.com".into(),
+            join_url: Some("https://join.example.com/8123".into()),
+            pin: Some("4711".into()),
+            units: 3000,
+            reasons: vec![],
+        };
+        assert_eq!(
+            r.info_text(),
+            "Video: call 8123@vc.example.com\nConference number: 8123\nWeb: https://join.example.com/8123\nPIN: 4711\nHosted on cms <oslo>"
+        );
+        assert_eq!(
+            r.info_html(),
+            "<p>Video: <a href=\"sip:8123@vc.example.com\">8123@vc.example.com</a><br/>Conference number: 8123<br/>Web: <a href=\"https://join.example.com/8123\">https://join.example.com/8123</a><br/>PIN: 4711<br/>Hosted on cms &lt;oslo&gt;</p>"
+        );
+    }
+}
