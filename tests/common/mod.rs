@@ -44,6 +44,8 @@ pub struct Options {
     pub transactions_page_size: i64,
     pub max_body_bytes: usize,
     pub booking_window_days: i64,
+    /// Appended to the configuration file, e.g. `[[bridge]]` tables.
+    pub extra_config: String,
 }
 
 impl Default for Options {
@@ -52,6 +54,7 @@ impl Default for Options {
             transactions_page_size: 1000,
             max_body_bytes: 1024 * 1024,
             booking_window_days: 365,
+            extra_config: String::new(),
         }
     }
 }
@@ -132,7 +135,7 @@ password_hash = "{hash}"
             page = o.transactions_page_size,
             window = o.booking_window_days,
             hash = password_hash(),
-        );
+        ) + &o.extra_config;
         let cfg = dir.path().join("bridgebook.toml");
         std::fs::write(&cfg, config).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
@@ -281,6 +284,18 @@ pub fn post_raw(url: &str, headers: &[(&str, &str)], body: &str, auth: bool) -> 
         req = req.set(k, v);
     }
     answer(req.send_string(body))
+}
+
+/// An admin API call as `user` (with the test password): method, path, JSON body.
+pub fn admin_call(server: &Server, user: &str, method: &str, path: &str, body: &str) -> Answer {
+    let req = ureq::request(method, &server.url(path))
+        .set("Authorization", &basic(user, PASSWORD))
+        .set("Content-Type", "application/json");
+    answer(if body.is_empty() {
+        req.call()
+    } else {
+        req.send_string(body)
+    })
 }
 
 pub fn get_raw(url: &str, auth: bool) -> Answer {

@@ -1,0 +1,282 @@
+//! Routing over SOAP and the admin API: meetings that need a bridge are placed on one with
+//! room, refused (Strict) or kept Defective with the reason (BestEffortForced), healed when
+//! room frees, and moved when their bridge is disabled.
+mod common;
+use common::*;
+
+/// Two Pexip bridges of 4 HD connections; "osl" is preferred.
+const BRIDGES: &str = r#"
+[[bridge]]
+name = "pexip-osl"
+family = "pexip"
+address = "https://pexip-osl.example.com"
+username = "admin"
+password = "bridge-secret-1"
+priority = 1
+capacity = { total = 4 }
+numbering = { first = 8100, last = 8199, sip_uri = "{number}@osl.example.com", pin = { policy = "auto", length = 6 } }
+
+[[bridge]]
+name = "pexip-ber"
+family = "pexip"
+address = "https://pexip-ber.example.com"
+username = "admin"
+password = "bridge-secret-2"
+priority = 2
+capacity = { total = 4 }
+numbering = { first = 8200, last = 8299, sip_uri = "{number}@ber.example.com" }
+"#;
+
+fn each_backend(bridges: &str, f: impl Fn(&Server)) {
+    for b in backends() {
+        let s = Server::start_with(
+            b,
+            Options {
+                extra_config: bridges.to_string(),
+                ..Options::default()
+            },
+        );
+        eprintln!("backend {b:?}");
+        f(&s);
+    }
+}
+
+/// One booked system and two SIP dial-ins at 1920 kbps: three HD ports on a bridge.
+fn three_ports(system: i64) -> String {
+    hd(conference(
+        60,
+        120,
+        &(tms(system) + &external("SIP <-", "") + &external("SIP <-", "")),
+    ))
+}
+
+fn hd(conference: String) -> String {
+    conference.replace(
+        "<Participants>",
+        "<Bandwidth>30b/1920kbps</Bandwidth><Participants>",
+    )
+}
+
+fn admin(s: &Server, method: &str, path: &str, body: &str) -> serde_json::Value {
+    let a = admin_call(s, USER, method, path, body);
+    assert_eq!(a.status, 200, "{method} {path}: {}", a.body);
+    serde_json::from_str(&a.body).unwrap()
+}
+
+fn log_length(c: &Client) -> usize {
+    c.call(
+        "GetTransactionsSince",
+        "<CurrentTransactionId>0</CurrentTransactionId>",
+    )
+    .all("TransactionId")
+    .len()
+}
+
+#[test]
+fn meetings_fill_the_preferred_bridge_then_the_next() {
+    each_backend(BRIDGES, |s| {
+        let c = Client::new(s);
+        let first = c.save(&three_ports(1), "Strict");
+        first.ok();
+        assert!(first.get("JoinUri").unwrap().ends_with("@osl.example.com"));
+        let info = first.get("ConferenceInfoText").unwrap();
+        assert!(info.contains("Conference number: 8100"), "{info}");
+        assert!(info.contains("PIN: "), "{info}");
+        // The preferred bridge has one connection left: the next meeting goes to Bergen.
+        let second = c.save(&three_ports(2), "Strict");
+        second.ok();
+        assert_eq!(
+            second.get("JoinUri").as_deref(),
+            Some("sip:8200@ber.example.com")
+        );
+        // Both are full at that time now.
+        c.save(&three_ports(3), "Strict")
+            .fault(code::NOT_ENOUGH_MCU_RESOURCES);
+        // Two systems calling each other need no bridge.
+        let direct = c.save(&conference(60, 120, &(tms(3) + &tms(4))), "Strict");
+        direct.ok();
+        assert_eq!(direct.get("JoinUri"), None);
+    });
+}
+
+#[test]
+fn a_defective_booking_heals_when_room_frees() {
+    each_backend(BRIDGES, |s| {
+        let c = Client::new(s);
+        let a = c.save(&three_ports(1), "Strict");
+        let b = c.save(&three_ports(2), "Strict");
+        let before = log_length(&c);
+        c.save(&three_ports(3), "Strict")
+            .fault(code::NOT_ENOUGH_MCU_RESOURCES);
+        assert_eq!(log_length(&c), before, "a refused booking writes nothing");
+
+        let waiting = c.save(&three_ports(3), "BestEffortForced");
+        waiting.ok();
+        assert_eq!(waiting.get("Status").as_deref(), Some("Defective"));
+        let id = waiting.get("ConferenceId").unwrap();
+        // The admin API says why, bridge by bridge.
+        let defective = admin(s, "GET", "/admin/api/defective", "");
+        let entry = defective
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"].to_string() == id)
+            .expect("listed as Defective");
+        let reasons = entry["route"]["reasons"].to_string();
+        assert!(
+            reasons.contains("pexip-osl: 1 of 4 HD connections left"),
+            "{reasons}"
+        );
+        assert!(
+            reasons.contains("pexip-ber: 1 of 4 HD connections left"),
+            "{reasons}"
+        );
+        // Its system is held all the same (a routing problem, not an endpoint conflict).
+        c.save(&conference(70, 80, &(tms(3) + &tms(4))), "Strict")
+            .fault(code::SYSTEM_ALREADY_BOOKED);
+
+        // Deleting the meeting on Bergen frees room: the Defective one is placed there.
+        let b_id = b.get("ConferenceId").unwrap();
+        let since = log_length(&c);
+        c.call(
+            "DeleteConferenceById",
+            &format!("<ConferenceId>{b_id}</ConferenceId>"),
+        )
+        .ok();
+        let healed = c.get(&id);
+        assert_eq!(healed.get("Status").as_deref(), Some("Pending"));
+        assert_eq!(
+            healed.get("JoinUri").as_deref(),
+            Some("sip:8200@ber.example.com")
+        );
+        // Replication sees both changes: the delete and the healed booking.
+        assert_eq!(log_length(&c), since + 2);
+        let route = admin(s, "GET", &format!("/admin/api/conferences/{id}/route"), "");
+        assert_eq!(route["status"], "booked");
+        assert_eq!(route["route"]["bridge_name"], "pexip-ber");
+        let _ = a;
+    });
+}
+
+#[test]
+fn a_disabled_bridge_moves_its_meetings() {
+    each_backend(BRIDGES, |s| {
+        let c = Client::new(s);
+        let on_osl = c.save(&three_ports(1), "Strict");
+        let id = on_osl.get("ConferenceId").unwrap();
+        assert_eq!(
+            on_osl.get("JoinUri").as_deref(),
+            Some("sip:8100@osl.example.com")
+        );
+        let bridges = admin(s, "GET", "/admin/api/bridges", "");
+        let osl = bridges
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "pexip-osl")
+            .unwrap();
+        assert!(
+            !bridges.to_string().contains("bridge-secret"),
+            "credentials never leave"
+        );
+        let osl_id = osl["id"].as_i64().unwrap();
+
+        let since = log_length(&c);
+        admin(
+            s,
+            "POST",
+            &format!("/admin/api/bridges/{osl_id}/disable"),
+            "",
+        );
+        let moved = c.get(&id);
+        assert_eq!(moved.get("Status").as_deref(), Some("Pending"));
+        assert_eq!(
+            moved.get("JoinUri").as_deref(),
+            Some("sip:8200@ber.example.com")
+        );
+        assert_eq!(log_length(&c), since + 1, "the move is replicated");
+
+        // Bergen is now nearly full: a second meeting cannot move anywhere and removing
+        // Bergen makes the first Defective, with the reason.
+        let ber_id = bridges
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["name"] == "pexip-ber")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        admin(s, "DELETE", &format!("/admin/api/bridges/{ber_id}"), "");
+        let stranded = c.get(&id);
+        assert_eq!(stranded.get("Status").as_deref(), Some("Defective"));
+        assert_eq!(stranded.get("JoinUri"), None);
+
+        // Enabling Oslo again heals it.
+        admin(
+            s,
+            "POST",
+            &format!("/admin/api/bridges/{osl_id}/enable"),
+            "",
+        );
+        let back = c.get(&id);
+        assert_eq!(back.get("Status").as_deref(), Some("Pending"));
+        assert!(back.get("JoinUri").unwrap().ends_with("@osl.example.com"));
+        let load = admin(s, "GET", &format!("/admin/api/bridges/{osl_id}/load"), "");
+        let peak = load["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|st| st["used"].as_str().unwrap().to_string())
+            .max()
+            .unwrap();
+        assert_eq!(peak, "3");
+    });
+}
+
+#[test]
+fn the_admin_api_is_for_site_administrators() {
+    let s = Server::start_with(
+        backends()[0],
+        Options {
+            extra_config: BRIDGES.to_string(),
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        admin_call(&s, "alice", "GET", "/admin/api/bridges", "").status,
+        403
+    );
+    let wrong = ureq::get(&s.url("/admin/api/bridges"))
+        .set("Authorization", &basic(USER, "wrong"))
+        .call();
+    assert!(matches!(wrong, Err(ureq::Error::Status(401, _))));
+    // A bridge added at runtime, then an invalid one refused with the reason.
+    let added = admin(
+        &s,
+        "POST",
+        "/admin/api/bridges",
+        r#"{"name":"cms-1","family":"meeting-server","address":"https://cms1","username":"api","password":"x",
+            "capacity":{"total":20},"numbering":{"first":1,"last":99,"sip_uri":"{number}@cms.example.com","web_url":"https://join.example.com/{number}"}}"#,
+    );
+    assert_eq!(added["family"], "meeting-server");
+    assert_eq!(added["capacity"]["hd"], 1.0);
+    let bad = admin_call(
+        &s,
+        USER,
+        "POST",
+        "/admin/api/bridges",
+        r#"{"name":"broken","family":"pexip","address":"x","username":"u","password":"p",
+            "capacity":{"total":0},"numbering":{"first":9,"last":1,"sip_uri":"x@y"}}"#,
+    );
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body.contains("capacity.total must be positive"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("{number}"), "{}", bad.body);
+    assert_eq!(
+        admin_call(&s, USER, "GET", "/admin/api/bridges/999", "").status,
+        404
+    );
+}
