@@ -120,7 +120,7 @@ fn a_defective_booking_heals_when_room_frees() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|d| d["id"].to_string() == id)
+            .find(|d| d["id"].as_i64() == id.parse().ok())
             .expect("listed as Defective");
         let reasons = entry["route"]["reasons"].to_string();
         assert!(
