@@ -43,7 +43,7 @@ impl Family {
         match self {
             Family::TelePresenceServer => "media tokens",
             Family::Conductor => "cost units",
-            Family::MeetingServer => "call units",
+            Family::MeetingServer => "load units",
             Family::Pexip => "HD connections",
         }
     }

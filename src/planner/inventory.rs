@@ -57,10 +57,12 @@ impl CapacityModel {
             Family::TelePresenceServer => (1.0, 2.0, 4.0, 8.0),
             // ServiceCost-style costs of a participant in a Conductor pool.
             Family::Conductor => (1.0, 2.0, 4.0, 8.0),
-            // Call units of a Meeting Server call leg by resolution.
+            // Meeting Server load units by call-leg resolution, an HD leg counting 1: the
+            // API gives only mediaProcessingLoad against loadLimit, no per-call costs.
             Family::MeetingServer => (0.1, 0.5, 1.0, 2.0),
-            // HD-equivalent connections of a Pexip location.
-            Family::Pexip => (1.0 / 12.0, 0.5, 1.0, 2.0),
+            // HD-equivalent connections of a Pexip location: its statistics give
+            // max_hd_calls 40 beside max_sd_calls 80, max_full_hd_calls 20, max_audio_calls 400.
+            Family::Pexip => (0.1, 0.5, 1.0, 2.0),
         };
         CapacityModel {
             total,

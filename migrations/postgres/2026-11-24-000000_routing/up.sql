@@ -25,7 +25,9 @@ CREATE TABLE bridge_loads (
     units BIGINT NOT NULL,
     number BIGINT NOT NULL
 );
-CREATE INDEX bridge_loads_start ON bridge_loads (start_at);
+-- Covering: the load overlapping a window is read from the index alone.
+CREATE INDEX bridge_loads_start
+    ON bridge_loads (start_at, end_at, bridge_id, units, number, conference_id);
 CREATE INDEX bridge_loads_bridge ON bridge_loads (bridge_id, start_at);
 
 -- The longest load ever planned: how far before a window a load overlapping it can start.
