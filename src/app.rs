@@ -131,5 +131,6 @@ pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
         time_zone: None,
         external_conference_xml: None,
         externally_hosted_dial_string: None,
+        webex_sip_url: None,
     })
 }

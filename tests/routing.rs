@@ -280,3 +280,82 @@ fn the_admin_api_is_for_site_administrators() {
         404
     );
 }
+
+fn with_external(conference: String, external: &str) -> String {
+    conference.replace(
+        "<Participants>",
+        &format!("<ExternalConference>{external}</ExternalConference><Participants>"),
+    )
+}
+
+const OWNED_WEBEX: &str =
+    "<WebEx><SipUrl>8881234@acme.webex.com</SipUrl><OwnedExternally>true</OwnedExternally></WebEx>";
+
+#[test]
+fn external_conferences_follow_the_spec() {
+    each_backend(BRIDGES, |s| {
+        let c = Client::new(s);
+        let two = || conference(60, 120, &(tms(1) + &tms(2)));
+        // WebEx that bridgebook would have to create: no WebEx site is configured.
+        let created = "<WebEx><SipUrl>x@acme.webex.com</SipUrl></WebEx>";
+        let refused = c.save(&with_external(two(), created), "Strict");
+        refused.fault(code::WEBEX_ERROR);
+        assert!(refused.body.contains("OwnedExternally"), "{}", refused.body);
+        // WebEx booked by the client: a bridge must dial out to it, and none of these can.
+        c.save(&with_external(two(), OWNED_WEBEX), "Strict")
+            .fault(code::PARTICIPANT_ERROR);
+        admin(
+            s,
+            "POST",
+            "/admin/api/bridges",
+            r#"{"name":"cms-hybrid","family":"meeting-server","address":"https://cms","username":"api","password":"p",
+                "priority":5,"capabilities":{"webex_dial_out":true},
+                "capacity":{"total":10},"numbering":{"first":700,"last":799,"sip_uri":"{number}@cms.example.com"}}"#,
+        );
+        let hybrid = c.save(&with_external(two(), OWNED_WEBEX), "Strict");
+        hybrid.ok();
+        assert_eq!(
+            hybrid.get("JoinUri").as_deref(),
+            Some("sip:700@cms.example.com")
+        );
+
+        // Externally hosted: the systems dial out themselves, no bridge, and the spec's
+        // restrictions hold.
+        let hosted = "<ExternallyHosted><DialString>meet@partner.example.com</DialString></ExternallyHosted>";
+        let ok = c.save(
+            &with_external(conference(200, 260, &(tms(3) + &tms(4) + &tms(1))), hosted),
+            "Strict",
+        );
+        ok.ok();
+        assert_eq!(
+            ok.get("JoinUri"),
+            None,
+            "no bridge for an externally hosted meeting"
+        );
+        for (participants, why) in [
+            (tms(3) + &external("SIP ->", "bob@example.com"), "dial-out"),
+            (
+                tms(3) + &external("IP Video <-", ""),
+                "dial-in participants other than SIP",
+            ),
+        ] {
+            let a = c.save(
+                &with_external(conference(300, 360, &participants), hosted),
+                "Strict",
+            );
+            a.fault(code::PARTICIPANT_ERROR);
+            assert!(a.body.contains(why), "{}", a.body);
+        }
+        let encrypted = with_external(conference(300, 360, &tms(3)), hosted)
+            .replace("<Participants>", "<Encrypted>Yes</Encrypted><Participants>");
+        c.save(&encrypted, "Strict").fault(code::PARTICIPANT_ERROR);
+        c.save(
+            &with_external(
+                conference(300, 360, &tms(3)),
+                &format!("{OWNED_WEBEX}{hosted}"),
+            ),
+            "Strict",
+        )
+        .fault(code::WEBEX_ERROR);
+    });
+}

@@ -328,6 +328,14 @@ pub fn request_of(c: &w::Conference, client_version: u32) -> Result<ConferenceRe
             .map(|e| to_xml("ExternalConference", e))
             .transpose()?,
         externally_hosted_dial_string: dial_string,
+        webex: c
+            .ExternalConference
+            .as_ref()
+            .and_then(|e| e.WebEx.as_ref())
+            .map(|w| d::WebexRequest {
+                owned_externally: w.OwnedExternally == Some(true),
+                sip_url: w.SipUrl.0.clone().filter(|s| !s.trim().is_empty()),
+            }),
         external_source_id: c.ExternalSourceId.clone(),
         external_primary_key: c.ExternalPrimaryKey.clone(),
         participants,

@@ -36,7 +36,7 @@ pub(super) fn plan_windows(
         conference_type: settings.conference_type,
         participants,
         externally_hosted: settings.externally_hosted_dial_string.is_some(),
-        webex_dial_out: false,
+        webex_dial_out: settings.webex_sip_url.is_some(),
         encryption: settings.encrypted,
         quality: Quality::of_kbps(settings.bandwidth.kbps()),
         password: settings.password.as_deref(),

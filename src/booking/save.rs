@@ -282,7 +282,7 @@ pub(crate) fn decide(
         .collect::<Vec<_>>()
         .join("; ");
     let route_reasons = match plan {
-        RoutePlan::Unroutable { reasons } => Some(reasons.join("; ")),
+        RoutePlan::Unroutable { reasons, .. } => Some(reasons.join("; ")),
         _ => None,
     };
     match mode {
@@ -290,6 +290,23 @@ pub(crate) fn decide(
             ErrorCode::SystemAlreadyBooked,
             format!("Cannot book: {conflict_text}."),
         )),
+        BookingMode::Strict
+            if matches!(
+                plan,
+                RoutePlan::Unroutable {
+                    incapable: true,
+                    ..
+                }
+            ) =>
+        {
+            Err(Error::new(
+                ErrorCode::ParticipantError,
+                format!(
+                    "No bridge can host these participants: {}.",
+                    route_reasons.unwrap_or_default()
+                ),
+            ))
+        }
         BookingMode::Strict if route_reasons.is_some() => Err(Error::new(
             ErrorCode::NotEnoughMcuResources,
             format!(
@@ -335,6 +352,11 @@ mod tests {
         }];
         let unroutable = RoutePlan::Unroutable {
             reasons: vec!["no bridge".into()],
+            incapable: false,
+        };
+        let incapable = RoutePlan::Unroutable {
+            reasons: vec!["mcu: no SIP calls".into()],
+            incapable: true,
         };
         let direct = RoutePlan::Direct;
         use BookingMode::*;
@@ -363,6 +385,13 @@ mod tests {
                 &conflict,
                 &unroutable,
                 Err(ErrorCode::SystemAlreadyBooked),
+            ),
+            (Strict, &[], &incapable, Err(ErrorCode::ParticipantError)),
+            (
+                BestEffortForced,
+                &[],
+                &incapable,
+                Ok((StoredStatus::Defective, true)),
             ),
             (
                 BestEffortForced,

@@ -198,6 +198,10 @@ pub struct Settings {
     /// The ExternalConference element (WebEx / externally hosted) as the client sent it.
     pub external_conference_xml: Option<String>,
     pub externally_hosted_dial_string: Option<String>,
+    /// A WebEx meeting booked elsewhere (OwnedExternally): the address the bridge dials out
+    /// to at the start.
+    #[serde(default)]
+    pub webex_sip_url: Option<String>,
 }
 
 /// What is persisted about a conference's life, beside its times.
@@ -336,6 +340,8 @@ pub struct ConferenceRequest {
     pub time_zone: Option<super::timezone::ZoneRules>,
     pub external_conference_xml: Option<String>,
     pub externally_hosted_dial_string: Option<String>,
+    /// The ExternalConference's WebEx element, when sent.
+    pub webex: Option<WebexRequest>,
     pub external_source_id: Option<String>,
     pub external_primary_key: Option<String>,
     /// `None`: the element was absent (leave participants as they are on update).
@@ -458,4 +464,13 @@ impl User {
             site_admin: true,
         }
     }
+}
+
+/// What a client said about WebEx.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebexRequest {
+    /// The client booked the WebEx meeting itself (spec: "OwnedExternally").
+    pub owned_externally: bool,
+    /// The address the bridge dials out to.
+    pub sip_url: Option<String>,
 }

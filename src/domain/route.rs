@@ -61,8 +61,13 @@ pub enum RoutePlan {
     ExternallyHosted,
     /// A bridge hosts the meeting.
     Bridge(BridgeRoute),
-    /// No bridge can host it.
-    Unroutable { reasons: Vec<String> },
+    /// No bridge can host it. `incapable`: no enabled bridge has the capabilities the
+    /// participants need, whatever the time (rather than no room).
+    Unroutable {
+        reasons: Vec<String>,
+        #[serde(default)]
+        incapable: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -153,6 +153,7 @@ fn merge(
         (None, None) => Vec::new(),
     };
     check_participants(&participants, settings.conference_type)?;
+    check_external(req.webex.as_ref(), &settings, &participants)?;
 
     let title = match (&req.title, existing) {
         (None, Some(c)) => c.title.clone(),
@@ -293,6 +294,11 @@ fn merge_settings(req: &ConferenceRequest, mut s: Settings) -> Settings {
     if req.external_conference_xml.is_some() {
         s.external_conference_xml = req.external_conference_xml.clone();
         s.externally_hosted_dial_string = req.externally_hosted_dial_string.clone();
+        s.webex_sip_url = req
+            .webex
+            .as_ref()
+            .filter(|w| w.owned_externally)
+            .and_then(|w| w.sip_url.clone());
     }
     s
 }
@@ -337,6 +343,59 @@ pub fn number_participants(list: &[Participant]) -> Result<Vec<Participant>> {
         out.push(p);
     }
     Ok(out)
+}
+
+/// The spec's ExternalConference rules: WebEx only as booked by the client itself
+/// (OwnedExternally, with the SipUrl the bridge dials), and an externally hosted conference
+/// without WebEx, guaranteed encryption, dial-outs or non-SIP dial-ins.
+pub fn check_external(
+    webex: Option<&WebexRequest>,
+    settings: &Settings,
+    participants: &[Participant],
+) -> Result<()> {
+    if let Some(w) = webex {
+        if !w.owned_externally {
+            return Err(Error::new(
+                ErrorCode::WebexError,
+                "No WebEx site is configured, so WebEx meetings cannot be created here; book the \
+                 WebEx meeting with WebEx and send it with OwnedExternally set to true and its SipUrl.",
+            ));
+        }
+        if w.sip_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+            return Err(Error::new(
+                ErrorCode::WebexError,
+                "A WebEx meeting owned externally needs the SipUrl the bridge dials out to.",
+            ));
+        }
+    }
+    if settings.externally_hosted_dial_string.is_none() {
+        return Ok(());
+    }
+    if webex.is_some() || settings.webex_sip_url.is_some() {
+        return Err(Error::new(
+            ErrorCode::WebexError,
+            "An externally hosted conference cannot include WebEx.",
+        ));
+    }
+    let refuse = |what: String| {
+        Err(Error::new(
+            ErrorCode::ParticipantError,
+            format!("An externally hosted conference cannot have {what}."),
+        ))
+    };
+    if settings.encrypted == Preference::Yes {
+        return refuse("guaranteed encryption (Encrypted Yes)".into());
+    }
+    for p in participants {
+        match p.call_type.direction() {
+            Direction::DialOut => return refuse("dial-out participants".into()),
+            Direction::DialIn if p.call_type != CallType::SipDialIn => {
+                return refuse("dial-in participants other than SIP".into())
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn check_participants(list: &[Participant], kind: ConferenceType) -> Result<()> {
@@ -441,6 +500,7 @@ pub(crate) mod tests {
                 time_zone: None,
                 external_conference_xml: None,
                 externally_hosted_dial_string: None,
+                webex_sip_url: None,
             },
         }
     }
@@ -684,5 +744,109 @@ pub(crate) mod tests {
             .map(|p| p.id)
             .collect();
         assert_eq!(ids, vec![4, -1, -2, 2, 1, 3]);
+    }
+
+    #[test]
+    fn external_conference_rules() {
+        use CallType::*;
+        let owned = WebexRequest {
+            owned_externally: true,
+            sip_url: Some("1@acme.webex.com".into()),
+        };
+        let created = WebexRequest {
+            owned_externally: false,
+            sip_url: Some("1@acme.webex.com".into()),
+        };
+        let no_url = WebexRequest {
+            owned_externally: true,
+            sip_url: None,
+        };
+        let plain = rules().defaults;
+        let hosted = Settings {
+            externally_hosted_dial_string: Some("meet@partner.example.com".into()),
+            ..plain.clone()
+        };
+        let hosted_secure = Settings {
+            encrypted: Preference::Yes,
+            ..hosted.clone()
+        };
+        type Row<'a> = (
+            &'a str,
+            Option<&'a WebexRequest>,
+            &'a Settings,
+            Vec<CallType>,
+            Option<ErrorCode>,
+        );
+        let table: Vec<Row> = vec![
+            ("plain meeting", None, &plain, vec![Tms, SipDialOut], None),
+            (
+                "WebEx owned by the client",
+                Some(&owned),
+                &plain,
+                vec![Tms],
+                None,
+            ),
+            (
+                "WebEx to be created",
+                Some(&created),
+                &plain,
+                vec![Tms],
+                Some(ErrorCode::WebexError),
+            ),
+            (
+                "WebEx without SipUrl",
+                Some(&no_url),
+                &plain,
+                vec![Tms],
+                Some(ErrorCode::WebexError),
+            ),
+            (
+                "hosted with SIP dial-in",
+                None,
+                &hosted,
+                vec![Tms, SipDialIn],
+                None,
+            ),
+            (
+                "hosted with WebEx",
+                Some(&owned),
+                &hosted,
+                vec![Tms],
+                Some(ErrorCode::WebexError),
+            ),
+            (
+                "hosted with a dial-out",
+                None,
+                &hosted,
+                vec![Tms, SipDialOut],
+                Some(ErrorCode::ParticipantError),
+            ),
+            (
+                "hosted with an H.323 dial-in",
+                None,
+                &hosted,
+                vec![Tms, IpVideoDialIn],
+                Some(ErrorCode::ParticipantError),
+            ),
+            (
+                "hosted with a phone dial-in",
+                None,
+                &hosted,
+                vec![Tms, TelephoneDialIn],
+                Some(ErrorCode::ParticipantError),
+            ),
+            (
+                "hosted and encrypted",
+                None,
+                &hosted_secure,
+                vec![Tms],
+                Some(ErrorCode::ParticipantError),
+            ),
+        ];
+        for (name, webex, settings, types, want) in table {
+            let ps: Vec<Participant> = types.into_iter().map(|t| p(1, t, Some("x"))).collect();
+            let got = check_external(webex, settings, &ps).err().map(|e| e.code);
+            assert_eq!(got, want, "{name}");
+        }
     }
 }

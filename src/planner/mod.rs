@@ -70,6 +70,7 @@ pub fn plan(
     if bridges.is_empty() {
         return same(RoutePlan::Unroutable {
             reasons: vec!["the meeting needs a bridge and no bridge is in the inventory".into()],
+            incapable: false,
         });
     }
     Planning::new(req, windows, bridges, load).run()
@@ -90,6 +91,8 @@ struct Planning<'a, 'b> {
     candidates: Vec<Candidate<'b>>,
     /// Bridges ruled out whatever the time, with the reason.
     unfit: Vec<String>,
+    /// How many enabled bridges lack a capability the meeting needs.
+    lacking: usize,
 }
 
 impl<'a, 'b> Planning<'a, 'b> {
@@ -115,12 +118,16 @@ impl<'a, 'b> Planning<'a, 'b> {
             load,
             candidates: Vec::new(),
             unfit: Vec::new(),
+            lacking: 0,
         };
         let mut ordered: Vec<&Bridge> = bridges.iter().collect();
         ordered.sort_by_key(|b| (b.priority, b.id));
         for b in ordered {
             match capability_problem(req, b) {
-                Some(why) => planning.unfit.push(format!("{}: {why}", b.name)),
+                Some(why) => {
+                    planning.lacking += usize::from(b.enabled);
+                    planning.unfit.push(format!("{}: {why}", b.name));
+                }
                 None => {
                     let c = planning.judge(b);
                     planning.candidates.push(c);
@@ -340,7 +347,10 @@ impl<'a, 'b> Planning<'a, 'b> {
         if reasons.is_empty() {
             reasons.push("no bridge is enabled".into());
         }
-        RoutePlan::Unroutable { reasons }
+        RoutePlan::Unroutable {
+            reasons,
+            incapable: self.candidates.is_empty() && self.lacking > 0,
+        }
     }
 }
 

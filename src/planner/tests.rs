@@ -286,7 +286,7 @@ fn capacity_priority_and_load() {
     // Nothing has room: the reasons name every bridge and what it lacks.
     let full = vec![busy(1, 18, 20, 15000, 100), busy(2, 18, 20, 15000, 100)];
     match plan_one(&req, &[a.clone(), b.clone()], full) {
-        RoutePlan::Unroutable { reasons } => {
+        RoutePlan::Unroutable { reasons, .. } => {
             assert_eq!(
                 reasons,
                 vec![
@@ -468,4 +468,33 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn lacking_capabilities_are_told_from_lacking_room() {
+    let ps = people(&[Tms, Tms, TelephoneDialIn]);
+    let req = request(&ps);
+    let incapable = |p: RoutePlan| match p {
+        RoutePlan::Unroutable { incapable, .. } => Some(incapable),
+        _ => None,
+    };
+    let plain = bridge(1, "plain", 1, 40.0);
+    assert_eq!(
+        incapable(plan_one(&req, std::slice::from_ref(&plain), vec![])),
+        Some(true)
+    );
+    let mut gateway = bridge(2, "gateway", 1, 4.0);
+    gateway.capabilities.isdn = true;
+    let full = vec![busy(2, 18, 20, 3000, 100)];
+    assert_eq!(
+        incapable(plan_one(&req, &[plain, gateway.clone()], full)),
+        Some(false)
+    );
+    let mut off = gateway;
+    off.enabled = false;
+    assert_eq!(
+        incapable(plan_one(&req, &[off], vec![])),
+        Some(false),
+        "disabled is not incapable"
+    );
 }
