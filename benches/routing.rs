@@ -144,6 +144,7 @@ fn plan_series(store: &Store, people: &[Participant]) -> usize {
         externally_hosted: false,
         webex_dial_out: false,
         encryption: Preference::IfPossible,
+        content: true,
         quality: Quality::Hd,
         password: None,
         previous: None,

@@ -6,8 +6,8 @@ use super::series::series_of;
 use super::Booking;
 use crate::domain::route::RoutePlan;
 use crate::domain::{
-    BookingMode, CallType, Conference, Error, Participant, Settings, StoredStatus, TransactionType,
-    User,
+    BookingMode, CallType, Conference, Error, Participant, Preference, Settings, StoredStatus,
+    TransactionType, User,
 };
 use crate::planner::{self, Quality, RouteRequest};
 use crate::store::{bridge_loads, bridges, conferences, lock_routing, DbConnection};
@@ -38,6 +38,7 @@ pub(super) fn plan_windows(
         externally_hosted: settings.externally_hosted_dial_string.is_some(),
         webex_dial_out: settings.webex_sip_url.is_some(),
         encryption: settings.encrypted,
+        content: settings.data_conference == Preference::Yes,
         quality: Quality::of_kbps(settings.bandwidth.kbps()),
         password: settings.password.as_deref(),
         previous: match previous {

@@ -23,6 +23,8 @@ pub struct RouteRequest<'a> {
     /// A WebEx meeting owned elsewhere that the bridge dials out to.
     pub webex_dial_out: bool,
     pub encryption: Preference,
+    /// DataConference Yes: the bridge must carry a content (presentation) channel.
+    pub content: bool,
     pub quality: Quality,
     /// The conference's Password, the PIN of a bridge whose policy is "given".
     pub password: Option<&'a str>,
@@ -397,6 +399,9 @@ fn capability_problem(req: &RouteRequest, b: &Bridge) -> Option<String> {
     }
     if req.encryption == Preference::Yes && !caps.encryption {
         return Some("no encryption, which the meeting requires".into());
+    }
+    if req.content && !caps.content {
+        return Some("no content channel, which the meeting's data conference needs".into());
     }
     if req.webex_dial_out && !caps.webex_dial_out {
         return Some("cannot dial out to WebEx".into());

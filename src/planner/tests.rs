@@ -53,6 +53,7 @@ fn request<'a>(participants: &'a [Participant]) -> RouteRequest<'a> {
         externally_hosted: false,
         webex_dial_out: false,
         encryption: Preference::IfPossible,
+        content: false,
         quality: Quality::Hd,
         password: Some("4321"),
         previous: None,
@@ -497,4 +498,17 @@ fn lacking_capabilities_are_told_from_lacking_room() {
         Some(false),
         "disabled is not incapable"
     );
+}
+
+#[test]
+fn a_data_conference_needs_a_content_channel() {
+    let ps = people(&[Tms, Tms, Tms]);
+    let mut no_content = bridge(1, "no-content", 0, 40.0);
+    no_content.capabilities.content = false;
+    let plain = bridge(2, "plain", 1, 40.0);
+    let inventory = [no_content, plain];
+    let mut req = request(&ps);
+    assert_eq!(brief(&plan_one(&req, &inventory, vec![])), "no-content");
+    req.content = true;
+    assert_eq!(brief(&plan_one(&req, &inventory, vec![])), "plain");
 }
