@@ -4,6 +4,7 @@ use crate::api::convert;
 use crate::booking::Booking;
 use crate::config::{BookingConfig, Config};
 use crate::contract::enums as we;
+use crate::directory::ldap::Ldap;
 use crate::domain::validate::BookingRules;
 use crate::domain::{Settings, System, SystemCategory, User};
 use crate::soap::auth::Authenticator;
@@ -28,7 +29,13 @@ pub fn build(config: &Config) -> Result<App, String> {
         default_duration_minutes: config.booking.default_duration_minutes,
         defaults: default_settings(&config.booking)?,
     };
-    let booking = Booking::new(store.clone(), rules, config.booking.transactions_page_size);
+    let ldap = config
+        .directory
+        .ldap
+        .clone()
+        .map(|l| Arc::new(Ldap::new(l)));
+    let mut booking = Booking::new(store.clone(), rules, config.booking.transactions_page_size);
+    booking.directory = ldap.clone();
     let configured = config
         .bridges
         .iter()
@@ -39,7 +46,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         .map_err(|e| e.message)?;
     Ok(App {
         booking,
-        auth: Authenticator::new(store),
+        auth: Authenticator::new(store, ldap),
         max_body_bytes: config.max_body_bytes,
     })
 }
@@ -62,19 +69,41 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 },
             )?;
         }
+        for g in &config.groups {
+            users::upsert_group(
+                conn,
+                &users::Group {
+                    id: 0,
+                    name: g.name.clone(),
+                    rights: g.rights().map_err(crate::domain::Error::internal)?,
+                    is_default: g.default,
+                    ldap_group: g.ldap_group.clone(),
+                },
+            )?;
+        }
         for u in &config.users {
-            users::upsert(
+            let id = users::upsert(
                 conn,
                 &User {
-                    id: 0,
                     username: u.username.clone(),
                     email: u.email.clone(),
                     first_name: u.first_name.clone(),
                     last_name: u.last_name.clone(),
-                    site_admin: u.site_admin,
+                    display_name: u.display_name.clone(),
+                    hidden: u.hidden,
+                    time_zone: u.time_zone.clone(),
+                    ..User::default()
                 },
-                &u.password_hash,
+                Some(&u.password_hash),
+                users::Source::Local,
             )?;
+            let mut groups = vec!["Users".to_string()];
+            if u.site_admin {
+                groups.push("Site Administrators".into());
+            }
+            groups.extend(u.groups.iter().cloned());
+            groups.dedup();
+            users::set_groups(conn, id, &groups)?;
         }
         Ok(())
     })

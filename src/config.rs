@@ -23,6 +23,10 @@ pub struct Config {
     pub users: Vec<UserConfig>,
     #[serde(rename = "bridge")]
     pub bridges: Vec<BridgeConfig>,
+    #[serde(rename = "group")]
+    pub groups: Vec<GroupConfig>,
+    pub directory: DirectoryConfig,
+    pub licensing: LicensingConfig,
 }
 
 impl Default for Config {
@@ -37,6 +41,9 @@ impl Default for Config {
             systems: Vec::new(),
             users: Vec::new(),
             bridges: Vec::new(),
+            groups: Vec::new(),
+            directory: DirectoryConfig::default(),
+            licensing: LicensingConfig::default(),
         }
     }
 }
@@ -108,8 +115,108 @@ pub struct UserConfig {
     pub last_name: Option<String>,
     /// An argon2 PHC string, as `bridgebook hash-password` prints.
     pub password_hash: String,
+    /// A member of the Site Administrators group.
     #[serde(default)]
     pub site_admin: bool,
+    /// Groups besides the default one (and Site Administrators when `site_admin`).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    pub display_name: Option<String>,
+    /// A service account, left out of GetUsers.
+    #[serde(default)]
+    pub hidden: bool,
+    pub time_zone: Option<String>,
+}
+
+/// A group of users and what its members may do. The built-in "Site Administrators" and
+/// "Users" (the default group) can be changed here too.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupConfig {
+    pub name: String,
+    /// booking, book_on_behalf, update, approve, read_all, site_admin.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// The systems members may book; every system when left out.
+    pub systems: Option<Vec<i64>>,
+    /// Users created on the fly (booking owners, directory logins) join the default group.
+    #[serde(default)]
+    pub default: bool,
+    /// The DN of an LDAP group whose members belong to this group.
+    pub ldap_group: Option<String>,
+}
+
+/// Where logins and booking owners are looked up: the local users always, and an LDAP or
+/// Active Directory server when `ldap` is set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DirectoryConfig {
+    pub ldap: Option<LdapConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LdapConfig {
+    /// ldap://host:389 or ldaps://host:636.
+    pub url: String,
+    /// Upgrade ldap:// with StartTLS.
+    #[serde(default)]
+    pub starttls: bool,
+    /// Bind straight as the user: "uid={user},ou=people,dc=example,dc=com" (Active
+    /// Directory: "{user}@example.com"). Without it, users are searched for, then bound as.
+    pub bind_dn_template: Option<String>,
+    /// The account searches run as (search-then-bind, owner lookups).
+    pub service_dn: Option<String>,
+    pub service_password: Option<String>,
+    pub search_base: String,
+    #[serde(default = "user_filter")]
+    pub user_filter: String,
+    #[serde(default = "mail_filter")]
+    pub mail_filter: String,
+    /// Attributes read from a user's entry.
+    #[serde(default = "uid")]
+    pub username_attribute: String,
+    /// Look booking owners up by email address when they are not known yet.
+    #[serde(default = "yes")]
+    pub owner_lookup: bool,
+}
+
+fn user_filter() -> String {
+    "(&(objectClass=person)(uid={user}))".into()
+}
+
+fn mail_filter() -> String {
+    "(&(objectClass=person)(mail={mail}))".into()
+}
+
+fn uid() -> String {
+    "uid".into()
+}
+
+/// TMS licensing. With neither key set, nothing is counted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LicensingConfig {
+    /// Application Integration licences: concurrent ClientSession ids that may use the
+    /// licensed functions.
+    pub application_integration: Option<u32>,
+    /// Per-system licence packs of 25 systems ("Allow Remote Bookings"); ignored when
+    /// `application_integration` is set, as in TMS.
+    pub system_packs: Option<u32>,
+    /// A ClientSession id lives this long after its first use, plus the grace period.
+    pub session_minutes: i64,
+    pub grace_minutes: i64,
+}
+
+impl Default for LicensingConfig {
+    fn default() -> Self {
+        LicensingConfig {
+            application_integration: None,
+            system_packs: None,
+            session_minutes: 47,
+            grace_minutes: 17,
+        }
+    }
 }
 
 /// A conference bridge, upserted by name at every start.
@@ -188,6 +295,13 @@ impl BridgeConfig {
     }
 }
 
+impl GroupConfig {
+    pub fn rights(&self) -> Result<crate::domain::rights::Rights, String> {
+        crate::domain::rights::Rights::parse(&self.permissions.join(","), self.systems.clone())
+            .map_err(|e| format!("group '{}': {e}", self.name))
+    }
+}
+
 fn default_priority() -> i32 {
     10
 }
@@ -250,6 +364,17 @@ impl Config {
         }
         for b in &self.bridges {
             b.bridge()?;
+        }
+        for g in &self.groups {
+            g.rights()?;
+        }
+        if let Some(l) = &self.directory.ldap {
+            if l.bind_dn_template.is_none() && l.service_dn.is_none() {
+                return Err(
+                    "directory.ldap: set bind_dn_template, or service_dn to search for users"
+                        .into(),
+                );
+            }
         }
         if self.booking.transactions_page_size <= 0 {
             return Err("booking.transactions_page_size must be positive".into());

@@ -5,6 +5,7 @@ pub mod app;
 pub mod booking;
 pub mod config;
 pub mod contract;
+pub mod directory;
 pub mod domain;
 pub mod planner;
 pub mod soap;

@@ -42,7 +42,7 @@ async fn admin<T: serde::Serialize + Send + 'static>(
         Err(Denied::Unauthorized) => return unauthorized(),
         Err(Denied::Unavailable(e)) => return HttpResponse::ServiceUnavailable().json(problem(&e)),
     };
-    if !user.site_admin {
+    if !user.rights.is_site_admin() {
         return HttpResponse::Forbidden().json(serde_json::json!({
             "error": "The admin API is for site administrators."
         }));

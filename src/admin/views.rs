@@ -46,6 +46,8 @@ fn status(c: &Conference) -> &'static str {
         StoredStatus::Booked => "booked",
         StoredStatus::Defective => "defective",
         StoredStatus::Deleted => "deleted",
+        StoredStatus::MeetingRequest => "meeting_request",
+        StoredStatus::Rejected => "rejected",
     }
 }
 

@@ -137,10 +137,8 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "GetConferenceById" => {
             let r: ById = request(call)?;
-            result(
-                call,
-                view(&b.get(r.ConferenceId as i64)?, SeriesDetail::Pattern),
-            )
+            let found = readable(call, b.get(r.ConferenceId as i64)?)?;
+            result(call, view(&found, SeriesDetail::Pattern))
         }
         "GetRecurrentConferenceById"
         | "GetRecurrentConferenceByIdWithFirstOngoingOrPendingStartTime" => {
@@ -148,14 +146,13 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             let detail = SeriesDetail::Recurrent {
                 first_pending: call.operation != "GetRecurrentConferenceById",
             };
-            result(call, view(&b.get_series(r.ConferenceId as i64)?, detail))
+            let found = readable(call, b.get_series(r.ConferenceId as i64)?)?;
+            result(call, view(&found, detail))
         }
         "GetConferenceByExternalId" => {
             let (src, key) = external_ids(&request(call)?)?;
-            result(
-                call,
-                view(&b.get_by_external(&src, &key)?, SeriesDetail::Exceptions),
-            )
+            let found = readable(call, b.get_by_external(&src, &key)?)?;
+            result(call, view(&found, SeriesDetail::Exceptions))
         }
         "GetConferenceIdByExternalId" => {
             let r: ByExternalId = request(call)?;
@@ -167,7 +164,14 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             let r: ByExternalId = request(call)?;
             let (src, key) = external_ids(&r)?;
             let at = required_occurrence(&r)?;
-            result(call, full(&b.meeting_by_external(&src, &key, Some(at))?))
+            let found = readable(
+                call,
+                Booked::Meeting(b.meeting_by_external(&src, &key, Some(at))?),
+            )?;
+            let Booked::Meeting(c) = found else {
+                return Err(Error::internal("an occurrence read as a series"));
+            };
+            result(call, full(&c))
         }
         "DeleteConferenceRecInstanceById" => {
             let r: ById = request(call)?;
@@ -416,4 +420,14 @@ fn transaction(t: &crate::domain::Transaction) -> Transaction {
                 .join(","),
         ),
     }
+}
+
+/// The conference, if the caller may read it (spec: NO_ACCESS_TO_CONFERENCE).
+fn readable(call: &Call, found: Booked) -> Result<Booked, Error> {
+    let c = match &found {
+        Booked::Meeting(c) => c,
+        Booked::Series(s) => &s.conference,
+    };
+    crate::domain::rights::may_read(&call.user.rights, call.user.id, c.owner.id, c.id)?;
+    Ok(found)
 }

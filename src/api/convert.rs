@@ -212,6 +212,8 @@ pub fn wire_state(s: ConferenceState) -> we::ConferenceStatus {
         ConferenceState::Finished => we::ConferenceStatus::Finished,
         ConferenceState::Defective => we::ConferenceStatus::Defective,
         ConferenceState::Deleted => we::ConferenceStatus::Deleted,
+        ConferenceState::MeetingRequest => we::ConferenceStatus::MeetingRequest,
+        ConferenceState::Rejected => we::ConferenceStatus::Rejected,
     }
 }
 

@@ -2,6 +2,7 @@
 use super::save::{is_ongoing, log};
 use super::series::{occurrence_at, series_of};
 use super::Booking;
+use crate::domain::rights::may_change;
 use crate::domain::state::{check_occurrence, state_of};
 use crate::domain::{
     Conference, ConferenceState, Error, ErrorCode, StoredStatus, TransactionType, User,
@@ -28,6 +29,7 @@ impl Booking {
         let now = self.now();
         self.store.write(|conn| {
             let c = find(conn, target)?;
+            may_change(&by.rights, by.id, c.owner.id, c.id)?;
             if c.is_series() || c.is_occurrence() {
                 let series = series_of(conn, &c)?;
                 self.delete_series_in(conn, series, by, now)?;
@@ -74,6 +76,7 @@ impl Booking {
         let now = self.now();
         self.store.write(|conn| {
             let mut c = find(conn, target)?;
+            may_change(&by.rights, by.id, c.owner.id, c.id)?;
             if c.is_series() {
                 let series = c;
                 c = conferences::occurrences(conn, series.id)?

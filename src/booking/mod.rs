@@ -21,6 +21,8 @@ pub struct Booking {
     /// How many transactions one GetTransactionsSince answer carries at most.
     pub transactions_page: i64,
     pub clock: Clock,
+    /// Where unknown booking owners are looked up, when a directory is configured.
+    pub directory: Option<Arc<crate::directory::ldap::Ldap>>,
 }
 
 pub use bridges::LoadStep;
@@ -43,6 +45,7 @@ impl Booking {
             rules,
             transactions_page,
             clock: Arc::new(Utc::now),
+            directory: None,
         }
     }
 

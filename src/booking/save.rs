@@ -2,6 +2,8 @@
 use super::routing::{hold, plan_windows};
 use super::series::series_of;
 use super::{Booked, Booking};
+use crate::directory::remember;
+use crate::domain::rights::{self, plain_user_name};
 use crate::domain::route::RoutePlan;
 use crate::domain::state::state_of;
 use crate::domain::validate::prepare;
@@ -85,8 +87,8 @@ impl Booking {
         now: DateTime<Utc>,
     ) -> Result<Conference, Error> {
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
-        draft.owner = resolve_owner(conn, &draft.owner, existing.as_ref(), by)?;
-        check_systems(conn, &draft.system_ids())?;
+        draft.owner = self.owner_for(conn, &draft.owner, existing.as_ref(), by)?;
+        check_systems(conn, &draft.system_ids(), by)?;
 
         let system_ids = draft.system_ids();
         lock_systems(conn, &system_ids)?;
@@ -109,7 +111,7 @@ impl Booking {
         )?
         .pop()
         .unwrap_or(RoutePlan::Direct);
-        let verdict = decide(mode, &conflicts, &plan)?;
+        let verdict = awaiting_approval(decide(mode, &conflicts, &plan)?, by);
 
         let mut conf = Conference {
             id: existing.as_ref().map(|c| c.id).unwrap_or(0),
@@ -195,32 +197,102 @@ pub(super) fn find_target(
     Ok(None)
 }
 
-/// The booking's owner: the user named by OwnerId, else OwnerUserName, else
-/// OwnerEmailAddress; when none resolves, the caller (or the stored owner on update).
-pub(super) fn resolve_owner(
-    conn: &mut DbConnection,
-    given: &Owner,
-    existing: Option<&Conference>,
-    by: &User,
-) -> Result<Owner, Error> {
-    let found = if given.id > 0 {
-        users::by_id(conn, given.id)?
-    } else if let Some(name) = given.user_name.as_deref().filter(|n| !n.is_empty()) {
-        users::by_username(conn, name)?.map(|c| c.user)
-    } else if let Some(mail) = given.email.as_deref().filter(|m| !m.is_empty()) {
-        users::by_email(conn, mail)?
-    } else {
-        None
-    };
-    if let Some(u) = found {
-        return Ok(owner_of(&u));
-    }
-    if let Some(c) = existing {
-        if given.id <= 0 && given.user_name.is_none() && given.email.is_none() {
-            return Ok(c.owner.clone());
+impl Booking {
+    /// The booking's owner as the spec resolves it, checked against what the caller may do:
+    /// Booking, Book on behalf of for someone else's booking, and, on update, ownership or
+    /// Update.
+    pub(super) fn owner_for(
+        &self,
+        conn: &mut DbConnection,
+        given: &Owner,
+        existing: Option<&Conference>,
+        by: &User,
+    ) -> Result<Owner, Error> {
+        let owner = self.resolve_owner(conn, given, existing, by)?;
+        rights::may_book(&by.rights, by.id, owner.id, &by.username)?;
+        if let Some(c) = existing {
+            rights::may_change(&by.rights, by.id, c.owner.id, c.id)?;
         }
+        Ok(owner)
     }
-    Ok(owner_of(by))
+
+    /// OwnerId when it is a user; with OwnerId -1, OwnerUserName; otherwise
+    /// OwnerEmailAddress, then the directory, else a user made from the address. With none
+    /// given: the stored owner on update, else the caller.
+    fn resolve_owner(
+        &self,
+        conn: &mut DbConnection,
+        given: &Owner,
+        existing: Option<&Conference>,
+        by: &User,
+    ) -> Result<Owner, Error> {
+        let not_found = |what: String| Error::new(ErrorCode::UserNotFound, what);
+        let text = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        if given.id > 0 {
+            return users::by_id(conn, given.id)?
+                .map(|u| owner_of(&u))
+                .ok_or_else(|| not_found(format!("No user has OwnerId {}.", given.id)));
+        }
+        if given.id == -1 {
+            let name = text(&given.user_name)
+                .ok_or_else(|| not_found("OwnerId -1 needs an OwnerUserName.".into()))?;
+            if let Some(c) = users::by_username(conn, plain_user_name(&name))? {
+                return Ok(owner_of(&c.user));
+            }
+            let found = match &self.directory {
+                Some(ldap) => ldap.find_by_username(&name)?,
+                None => None,
+            };
+            return match found {
+                Some(e) => Ok(owner_of(&remember(conn, &e)?)),
+                None => Err(not_found(format!("User '{name}' was not found."))),
+            };
+        }
+        if let Some(mail) = text(&given.email) {
+            if let Some(u) = users::by_email(conn, &mail)? {
+                return Ok(owner_of(&u));
+            }
+            if let Some(ldap) = &self.directory {
+                if let Some(e) = ldap.find_by_mail(&mail)? {
+                    return Ok(owner_of(&remember(conn, &e)?));
+                }
+            }
+            if !mail.contains('@') {
+                return Err(not_found(format!("'{mail}' is not an email address.")));
+            }
+            let user = User {
+                username: mail.clone(),
+                email: Some(mail),
+                first_name: text(&given.first_name),
+                last_name: text(&given.last_name),
+                ..User::default()
+            };
+            let id = users::upsert(conn, &user, None, users::Source::Email)?;
+            users::join_default_group(conn, id)?;
+            return Ok(owner_of(&User { id, ..user }));
+        }
+        Ok(match existing {
+            Some(c) => c.owner.clone(),
+            None => owner_of(by),
+        })
+    }
+}
+
+/// A booking by a user without Approve Meeting waits as a meeting request, holding nothing.
+pub(super) fn awaiting_approval(verdict: Verdict, by: &User) -> Verdict {
+    if rights::needs_approval(&by.rights) && verdict.status != StoredStatus::Deleted {
+        return Verdict {
+            status: StoredStatus::MeetingRequest,
+            reason: None,
+            reserve: false,
+        };
+    }
+    verdict
 }
 
 pub(crate) fn owner_of(u: &User) -> Owner {
@@ -233,7 +305,8 @@ pub(crate) fn owner_of(u: &User) -> Owner {
     }
 }
 
-pub(super) fn check_systems(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+/// The systems exist, allow bookings, and the caller's groups may book them.
+pub(super) fn check_systems(conn: &mut DbConnection, ids: &[i64], by: &User) -> Result<(), Error> {
     let found = systems::many(conn, ids)?;
     for id in ids {
         match found.iter().find(|s| s.id == *id) {
@@ -252,7 +325,7 @@ pub(super) fn check_systems(conn: &mut DbConnection, ids: &[i64]) -> Result<(), 
             Some(_) => {}
         }
     }
-    Ok(())
+    rights::check_systems(&by.rights, ids, &by.username)
 }
 
 /// What a save stores, given the booking mode and what stands in its way.

@@ -3,7 +3,7 @@
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
 use super::routing::{hold, plan_windows, system_ids};
-use super::save::{check_systems, decide, log, resolve_owner};
+use super::save::{awaiting_approval, check_systems, decide, log};
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
 use crate::domain::series::{
@@ -212,7 +212,7 @@ impl Booking {
         now: DateTime<Utc>,
     ) -> Result<Series, Error> {
         let mut draft = prepare_series(req, head.as_ref(), &self.rules)?;
-        draft.owner = resolve_owner(conn, &draft.owner, head.as_ref(), by)?;
+        draft.owner = self.owner_for(conn, &draft.owner, head.as_ref(), by)?;
         let previous = head.as_ref().and_then(|h| h.series.recurrence.clone());
         let zone = zone_for(
             conn,
@@ -356,7 +356,7 @@ impl Booking {
             .collect();
         all_systems.sort_unstable();
         all_systems.dedup();
-        check_systems(conn, &all_systems)?;
+        check_systems(conn, &all_systems, by)?;
         lock_systems(conn, &all_systems)?;
         for step in &steps {
             if let Step::Update(i, _) | Step::Remove(i) = step {
@@ -424,6 +424,7 @@ impl Booking {
                     message: format!("The occurrence on {}: {}", slots[*n].start, e.message),
                     ..e
                 })?;
+                let verdict = awaiting_approval(verdict, by);
                 if verdict.status == StoredStatus::Defective {
                     defective += 1;
                 }
@@ -438,6 +439,8 @@ impl Booking {
         // occurrence with its reservations, each change with its log row.
         series.status = if defective > 0 {
             StoredStatus::Defective
+        } else if crate::domain::rights::needs_approval(&by.rights) {
+            StoredStatus::MeetingRequest
         } else {
             StoredStatus::Booked
         };
@@ -540,7 +543,7 @@ impl Booking {
             let mut r = req.clone();
             r.recurrence = None;
             let mut draft = prepare(&r, Some(&occ), &self.rules, now)?;
-            draft.owner = resolve_owner(conn, &draft.owner, Some(&occ), by)?;
+            draft.owner = self.owner_for(conn, &draft.owner, Some(&occ), by)?;
             let zone = stored_zone(&head, &self.rules.time_zone);
             let siblings = conferences::occurrences(conn, head.id)?;
             let slots: Vec<Slot> = siblings
@@ -559,7 +562,7 @@ impl Booking {
             check_sequence(&slots, &zone)?;
 
             let ids = draft.system_ids();
-            check_systems(conn, &ids)?;
+            check_systems(conn, &ids, by)?;
             lock_systems(conn, &ids)?;
             let conflicts =
                 conferences::conflicts(conn, &ids, &[(draft.start, draft.end)], Some(occ.id))?
@@ -575,7 +578,7 @@ impl Booking {
             )?
             .pop()
             .unwrap_or(RoutePlan::Direct);
-            let verdict = decide(mode, &conflicts, &plan)?;
+            let verdict = awaiting_approval(decide(mode, &conflicts, &plan)?, by);
             let mut m = conference_of(
                 draft,
                 occ.id,
@@ -625,6 +628,7 @@ impl Booking {
                     }
                 }
             };
+            crate::domain::rights::may_change(&by.rights, by.id, c.owner.id, c.id)?;
             let series = c.series.series_id;
             let mut c = c;
             c.series.exception = series.is_some();

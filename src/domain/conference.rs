@@ -210,6 +210,10 @@ pub enum StoredStatus {
     Booked,
     Defective,
     Deleted,
+    /// Booked by a user without Approve Meeting: holds nothing until an approver decides.
+    MeetingRequest,
+    /// A meeting request an approver turned down.
+    Rejected,
 }
 
 impl StoredStatus {
@@ -218,6 +222,8 @@ impl StoredStatus {
             StoredStatus::Booked => "booked",
             StoredStatus::Defective => "defective",
             StoredStatus::Deleted => "deleted",
+            StoredStatus::MeetingRequest => "meeting_request",
+            StoredStatus::Rejected => "rejected",
         }
     }
 
@@ -225,6 +231,8 @@ impl StoredStatus {
         match s {
             "defective" => StoredStatus::Defective,
             "deleted" => StoredStatus::Deleted,
+            "meeting_request" => StoredStatus::MeetingRequest,
+            "rejected" => StoredStatus::Rejected,
             _ => StoredStatus::Booked,
         }
     }
@@ -238,6 +246,8 @@ pub enum ConferenceState {
     Finished,
     Defective,
     Deleted,
+    MeetingRequest,
+    Rejected,
 }
 
 /// A status filter of GetConferencesForUser / GetConferencesForSystems.
@@ -440,15 +450,21 @@ impl SystemCategory {
     }
 }
 
-/// A user that may call the API.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user: one who calls the API, or one bookings are made for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct User {
     pub id: i64,
     pub username: String,
     pub email: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    pub site_admin: bool,
+    pub display_name: Option<String>,
+    /// A service account, left out of user lists.
+    pub hidden: bool,
+    pub time_zone: Option<String>,
+    pub primary_system: Option<i64>,
+    /// What the user's groups allow.
+    pub rights: super::rights::Rights,
 }
 
 impl User {
@@ -458,10 +474,9 @@ impl User {
         User {
             id: 0,
             username: "bridgebook".into(),
-            email: None,
-            first_name: None,
-            last_name: None,
-            site_admin: true,
+            hidden: true,
+            rights: super::rights::Rights::all(),
+            ..User::default()
         }
     }
 }

@@ -2,6 +2,7 @@
 pub mod conference;
 pub mod error;
 pub mod recurrence;
+pub mod rights;
 pub mod route;
 pub mod series;
 pub mod state;

@@ -23,6 +23,8 @@ pub fn state_of(c: &Conference, now: DateTime<Utc>) -> ConferenceState {
     match c.status {
         StoredStatus::Deleted => ConferenceState::Deleted,
         StoredStatus::Defective => ConferenceState::Defective,
+        StoredStatus::MeetingRequest => ConferenceState::MeetingRequest,
+        StoredStatus::Rejected => ConferenceState::Rejected,
         StoredStatus::Booked if now < c.start => ConferenceState::Pending,
         StoredStatus::Booked if now < c.end => ConferenceState::Ongoing,
         StoredStatus::Booked => ConferenceState::Finished,
@@ -46,8 +48,10 @@ pub fn series_state(
         .collect();
     [
         ConferenceState::Defective,
+        ConferenceState::MeetingRequest,
         ConferenceState::Ongoing,
         ConferenceState::Pending,
+        ConferenceState::Rejected,
     ]
     .into_iter()
     .find(|s| states.contains(s))
@@ -67,7 +71,9 @@ pub fn matches(filter: StatusFilter, state: ConferenceState) -> bool {
         StatusFilter::Defective => state == S::Defective,
         StatusFilter::Deleted => state == S::Deleted,
         // bridgebook keeps no approval queue and saves what it accepts.
-        StatusFilter::MeetingRequest | StatusFilter::Rejected | StatusFilter::NotSaved => false,
+        StatusFilter::MeetingRequest => state == S::MeetingRequest,
+        StatusFilter::Rejected => state == S::Rejected,
+        StatusFilter::NotSaved => false,
     }
 }
 

@@ -1,6 +1,9 @@
 //! HTTP Basic authentication against the users table (argon2 PHC hashes). Verified
 //! credentials are remembered for a few minutes by their SHA-256, so a busy client does not
 //! pay for argon2 on every call.
+use crate::directory::ldap::Ldap;
+use crate::directory::remember;
+use crate::domain::rights::plain_user_name;
 use crate::domain::{Error, User};
 use crate::store::{users, Store};
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
@@ -16,7 +19,11 @@ const MAX_REMEMBERED: usize = 10_000;
 
 pub struct Authenticator {
     store: Arc<Store>,
+    ldap: Option<Arc<Ldap>>,
     verified: Mutex<HashMap<[u8; 32], (User, Instant)>>,
+    /// Checked when there is no hash to check, so a login that fails takes as long whether
+    /// or not the user exists.
+    decoy: String,
 }
 
 /// Why a request was turned away before reaching SOAP.
@@ -29,10 +36,12 @@ pub enum Denied {
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<Store>) -> Authenticator {
+    pub fn new(store: Arc<Store>, ldap: Option<Arc<Ldap>>) -> Authenticator {
         Authenticator {
             store,
+            ldap,
             verified: Mutex::new(HashMap::new()),
+            decoy: hash_password("no user has this password").unwrap_or_default(),
         }
     }
 
@@ -48,25 +57,55 @@ impl Authenticator {
             .map(|(u, _)| u.clone())
     }
 
-    /// Checks an Authorization header; slow (argon2), call it off the async threads.
+    fn argon2_ok(hash: &str, password: &str) -> bool {
+        PasswordHash::new(hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+    }
+
+    /// Checks an Authorization header: a local account's argon2 hash, else the directory.
+    /// Slow by design; call it off the async threads.
     pub fn verify(&self, header: &str) -> Result<User, Denied> {
-        let (name, password) = parse_basic(header).ok_or(Denied::Unauthorized)?;
-        let creds = self
+        let (login, password) = parse_basic(header).ok_or(Denied::Unauthorized)?;
+        let name = plain_user_name(&login).to_string();
+        let local = self
             .store
             .read(|conn| users::by_username(conn, &name))
-            .map_err(Denied::Unavailable)?
-            .ok_or(Denied::Unauthorized)?;
-        let hash = creds.password_hash.as_deref().ok_or(Denied::Unauthorized)?;
-        let parsed = PasswordHash::new(hash).map_err(|_| Denied::Unauthorized)?;
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .map_err(|_| Denied::Unauthorized)?;
+            .map_err(Denied::Unavailable)?;
+        let user = match local {
+            Some(creds) if creds.password_hash.is_some() => {
+                let hash = creds.password_hash.as_deref().unwrap_or_default();
+                Self::argon2_ok(hash, &password).then_some(creds.user)
+            }
+            _ => {
+                let found = match &self.ldap {
+                    Some(ldap) => ldap
+                        .authenticate(&login, &password)
+                        .map_err(Denied::Unavailable)?,
+                    None => None,
+                };
+                match found {
+                    Some(entry) => Some(
+                        self.store
+                            .write(|conn| remember(conn, &entry))
+                            .map_err(Denied::Unavailable)?,
+                    ),
+                    None => {
+                        Self::argon2_ok(&self.decoy, &password);
+                        None
+                    }
+                }
+            }
+        };
+        let user = user.ok_or(Denied::Unauthorized)?;
         let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= MAX_REMEMBERED {
             map.retain(|_, (_, at)| at.elapsed() < REMEMBER);
         }
-        map.insert(Self::key(header), (creds.user.clone(), Instant::now()));
-        Ok(creds.user)
+        map.insert(Self::key(header), (user.clone(), Instant::now()));
+        Ok(user)
     }
 }
 

@@ -9,6 +9,7 @@ diesel::table! {
         e164_alias -> Nullable<Text>,
         time_zone -> Nullable<Text>,
         allow_booking -> Bool,
+        remote_bookings -> Bool,
     }
 }
 
@@ -20,7 +21,40 @@ diesel::table! {
         first_name -> Nullable<Text>,
         last_name -> Nullable<Text>,
         password_hash -> Nullable<Text>,
-        site_admin -> Bool,
+        display_name -> Nullable<Text>,
+        hidden -> Bool,
+        time_zone -> Nullable<Text>,
+        primary_system_id -> Nullable<BigInt>,
+        notifications -> Bool,
+        source -> Text,
+    }
+}
+
+diesel::table! {
+    groups (id) {
+        id -> BigInt,
+        name -> Text,
+        permissions -> Text,
+        systems -> Nullable<Text>,
+        is_default -> Bool,
+        ldap_group -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    user_groups (user_id, group_id) {
+        user_id -> BigInt,
+        group_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    client_sessions (id) {
+        id -> Text,
+        client_address -> Text,
+        user_name -> Text,
+        first_used -> BigInt,
+        last_used -> BigInt,
     }
 }
 
@@ -137,5 +171,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     transactions,
     bridges,
     bridge_loads,
-    bridge_load_reach
+    bridge_load_reach,
+    groups,
+    user_groups,
+    client_sessions
 );

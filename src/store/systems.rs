@@ -4,7 +4,7 @@ use super::DbConnection;
 use crate::domain::{Error, System, SystemCategory};
 use diesel::prelude::*;
 
-#[derive(Queryable, Insertable, AsChangeset)]
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = systems)]
 struct Row {
     id: i64,
@@ -63,6 +63,7 @@ pub fn upsert(conn: &mut DbConnection, system: &System) -> Result<(), Error> {
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<System>, Error> {
     Ok(systems::table
         .find(id)
+        .select(Row::as_select())
         .first::<Row>(conn)
         .optional()?
         .map(System::from))
@@ -71,6 +72,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<System>, Error> {
 pub fn many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<System>, Error> {
     Ok(systems::table
         .filter(systems::id.eq_any(ids))
+        .select(Row::as_select())
         .load::<Row>(conn)?
         .into_iter()
         .map(System::from)
@@ -80,8 +82,33 @@ pub fn many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<System>, Error> 
 pub fn all(conn: &mut DbConnection) -> Result<Vec<System>, Error> {
     Ok(systems::table
         .order(systems::id)
+        .select(Row::as_select())
         .load::<Row>(conn)?
         .into_iter()
         .map(System::from)
         .collect())
+}
+
+/// Per-system licensing ("Allow Remote Bookings"): the systems of `ids` that hold a licence.
+pub fn licensed(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<i64>, Error> {
+    Ok(systems::table
+        .filter(systems::id.eq_any(ids))
+        .filter(systems::remote_bookings.eq(true))
+        .select(systems::id)
+        .load(conn)?)
+}
+
+/// How many systems hold a per-system licence.
+pub fn licences_used(conn: &mut DbConnection) -> Result<i64, Error> {
+    Ok(systems::table
+        .filter(systems::remote_bookings.eq(true))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn set_remote_bookings(conn: &mut DbConnection, id: i64, on: bool) -> Result<(), Error> {
+    diesel::update(systems::table.find(id))
+        .set(systems::remote_bookings.eq(on))
+        .execute(conn)?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
-//! Users that may call the API.
-use super::schema::users;
+//! Users, the groups they belong to and what those groups allow.
+use super::schema::{groups, user_groups, users};
 use super::DbConnection;
+use crate::domain::rights::Rights;
 use crate::domain::{Error, User};
 use diesel::prelude::*;
 
@@ -10,7 +11,28 @@ diesel::define_sql_function! {
     fn lower_opt(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
 }
 
-#[derive(Queryable)]
+/// Where a user came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Configured, or generated over the API.
+    Local,
+    /// Found in the LDAP directory.
+    Directory,
+    /// Made up from a booking owner's email address.
+    Email,
+}
+
+impl Source {
+    fn as_str(self) -> &'static str {
+        match self {
+            Source::Local => "local",
+            Source::Directory => "directory",
+            Source::Email => "email",
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct Row {
     id: i64,
@@ -19,7 +41,10 @@ struct Row {
     first_name: Option<String>,
     last_name: Option<String>,
     password_hash: Option<String>,
-    site_admin: bool,
+    display_name: Option<String>,
+    hidden: bool,
+    time_zone: Option<String>,
+    primary_system_id: Option<i64>,
 }
 
 /// A user and the argon2 PHC string that proves their password.
@@ -28,36 +53,236 @@ pub struct Credentials {
     pub password_hash: Option<String>,
 }
 
-impl From<Row> for Credentials {
-    fn from(r: Row) -> Credentials {
-        Credentials {
-            user: User {
-                id: r.id,
-                username: r.username,
-                email: r.email,
-                first_name: r.first_name,
-                last_name: r.last_name,
-                site_admin: r.site_admin,
-            },
-            password_hash: r.password_hash,
+/// A group and what it allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    pub rights: Rights,
+    pub is_default: bool,
+    /// Members of this LDAP group are members of this group.
+    pub ldap_group: Option<String>,
+}
+
+fn systems_text(s: &Option<Vec<i64>>) -> Option<String> {
+    s.as_ref()
+        .map(|ids| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
+fn group_of(
+    (id, name, permissions, systems, is_default, ldap_group): (
+        i64,
+        String,
+        String,
+        Option<String>,
+        bool,
+        Option<String>,
+    ),
+) -> Result<Group, Error> {
+    let systems = systems.map(|s| {
+        s.split(',')
+            .filter_map(|x| x.trim().parse().ok())
+            .collect::<Vec<i64>>()
+    });
+    let rights = Rights::parse(&permissions, systems)
+        .map_err(|e| Error::internal(format!("stored group '{name}': {e}")))?;
+    Ok(Group {
+        id,
+        name,
+        rights,
+        is_default,
+        ldap_group,
+    })
+}
+
+const GROUP_COLUMNS: (
+    groups::id,
+    groups::name,
+    groups::permissions,
+    groups::systems,
+    groups::is_default,
+    groups::ldap_group,
+) = (
+    groups::id,
+    groups::name,
+    groups::permissions,
+    groups::systems,
+    groups::is_default,
+    groups::ldap_group,
+);
+
+pub fn all_groups(conn: &mut DbConnection) -> Result<Vec<Group>, Error> {
+    groups::table
+        .order(groups::id)
+        .select(GROUP_COLUMNS)
+        .load(conn)?
+        .into_iter()
+        .map(group_of)
+        .collect()
+}
+
+/// Creates or changes group `g` (by name); one group at most is the default.
+pub fn upsert_group(conn: &mut DbConnection, g: &Group) -> Result<i64, Error> {
+    if g.is_default {
+        diesel::update(groups::table.filter(groups::name.ne(&g.name)))
+            .set(groups::is_default.eq(false))
+            .execute(conn)?;
+    }
+    let fields = (
+        groups::permissions.eq(g.rights.names().join(",")),
+        groups::systems.eq(systems_text(&g.rights.systems)),
+        groups::is_default.eq(g.is_default),
+        groups::ldap_group.eq(&g.ldap_group),
+    );
+    let found: Option<i64> = groups::table
+        .filter(groups::name.eq(&g.name))
+        .select(groups::id)
+        .first(conn)
+        .optional()?;
+    match found {
+        Some(id) => {
+            diesel::update(groups::table.find(id))
+                .set(fields)
+                .execute(conn)?;
+            Ok(id)
         }
+        None => Ok(diesel::insert_into(groups::table)
+            .values((groups::name.eq(&g.name), fields))
+            .returning(groups::id)
+            .get_result(conn)?),
     }
 }
 
-pub fn upsert(conn: &mut DbConnection, user: &User, password_hash: &str) -> Result<(), Error> {
+fn group_id(conn: &mut DbConnection, name: &str) -> Result<Option<i64>, Error> {
+    Ok(groups::table
+        .filter(groups::name.eq(name))
+        .select(groups::id)
+        .first(conn)
+        .optional()?)
+}
+
+fn default_group(conn: &mut DbConnection) -> Result<Option<i64>, Error> {
+    Ok(groups::table
+        .filter(groups::is_default.eq(true))
+        .select(groups::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// What user `id`'s groups allow together.
+pub fn rights_of(conn: &mut DbConnection, id: i64) -> Result<Rights, Error> {
+    let rows = user_groups::table
+        .inner_join(groups::table.on(groups::id.eq(user_groups::group_id)))
+        .filter(user_groups::user_id.eq(id))
+        .select(GROUP_COLUMNS)
+        .load(conn)?;
+    let mut rights: Option<Rights> = None;
+    for g in rows.into_iter().map(group_of) {
+        let g = g?;
+        rights = Some(match rights {
+            None => g.rights,
+            Some(r) => r.union(&g.rights),
+        });
+    }
+    Ok(rights.unwrap_or_default())
+}
+
+pub fn group_names_of(conn: &mut DbConnection, id: i64) -> Result<Vec<String>, Error> {
+    Ok(user_groups::table
+        .inner_join(groups::table.on(groups::id.eq(user_groups::group_id)))
+        .filter(user_groups::user_id.eq(id))
+        .order(groups::name)
+        .select(groups::name)
+        .load(conn)?)
+}
+
+/// Makes user `id` a member of exactly the groups named.
+pub fn set_groups(conn: &mut DbConnection, id: i64, names: &[String]) -> Result<(), Error> {
+    diesel::delete(user_groups::table.filter(user_groups::user_id.eq(id))).execute(conn)?;
+    for name in names {
+        let gid = group_id(conn, name)?
+            .ok_or_else(|| Error::internal(format!("no group named '{name}'")))?;
+        diesel::insert_into(user_groups::table)
+            .values((user_groups::user_id.eq(id), user_groups::group_id.eq(gid)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn with_rights(conn: &mut DbConnection, r: Row) -> Result<Credentials, Error> {
+    let rights = rights_of(conn, r.id)?;
+    Ok(Credentials {
+        user: User {
+            id: r.id,
+            username: r.username,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            display_name: r.display_name,
+            hidden: r.hidden,
+            time_zone: r.time_zone,
+            primary_system: r.primary_system_id,
+            rights,
+        },
+        password_hash: r.password_hash,
+    })
+}
+
+/// Creates or updates a user by username; `password_hash` None keeps the stored one.
+pub fn upsert(
+    conn: &mut DbConnection,
+    user: &User,
+    password_hash: Option<&str>,
+    source: Source,
+) -> Result<i64, Error> {
     let fields = (
         users::email.eq(&user.email),
         users::first_name.eq(&user.first_name),
         users::last_name.eq(&user.last_name),
-        users::password_hash.eq(password_hash),
-        users::site_admin.eq(user.site_admin),
+        users::display_name.eq(&user.display_name),
+        users::hidden.eq(user.hidden),
+        users::time_zone.eq(&user.time_zone),
+        users::source.eq(source.as_str()),
     );
-    let updated = diesel::update(users::table.filter(users::username.eq(&user.username)))
-        .set(fields)
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(users::table)
+    let found: Option<i64> = users::table
+        .filter(lower(users::username).eq(user.username.to_lowercase()))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    let id = match found {
+        Some(id) => {
+            diesel::update(users::table.find(id))
+                .set(fields)
+                .execute(conn)?;
+            id
+        }
+        None => diesel::insert_into(users::table)
             .values((users::username.eq(&user.username), fields))
+            .returning(users::id)
+            .get_result(conn)?,
+    };
+    if let Some(hash) = password_hash {
+        diesel::update(users::table.find(id))
+            .set(users::password_hash.eq(hash))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// Adds user `id` to the default group, if there is one.
+pub fn join_default_group(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+    let Some(gid) = default_group(conn)? else {
+        return Ok(());
+    };
+    let member = user_groups::table
+        .filter(user_groups::user_id.eq(id))
+        .filter(user_groups::group_id.eq(gid))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !member {
+        diesel::insert_into(user_groups::table)
+            .values((user_groups::user_id.eq(id), user_groups::group_id.eq(gid)))
             .execute(conn)?;
     }
     Ok(())
@@ -65,34 +290,76 @@ pub fn upsert(conn: &mut DbConnection, user: &User, password_hash: &str) -> Resu
 
 /// Usernames compare case-insensitively, as Windows logins do.
 pub fn by_username(conn: &mut DbConnection, username: &str) -> Result<Option<Credentials>, Error> {
-    Ok(users::table
+    let row = users::table
         .filter(lower(users::username).eq(username.to_lowercase()))
-        .first::<Row>(conn)
-        .optional()?
-        .map(Credentials::from))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(|r| with_rights(conn, r)).transpose()
 }
 
 pub fn by_id(conn: &mut DbConnection, id: i64) -> Result<Option<User>, Error> {
-    Ok(users::table
+    let row = users::table
         .find(id)
-        .first::<Row>(conn)
-        .optional()?
-        .map(|r| Credentials::from(r).user))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row
+        .map(|r| with_rights(conn, r))
+        .transpose()?
+        .map(|c| c.user))
 }
 
 pub fn by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User>, Error> {
-    Ok(users::table
+    let row = users::table
         .filter(lower_opt(users::email).eq(email.to_lowercase()))
-        .first::<Row>(conn)
-        .optional()?
-        .map(|r| Credentials::from(r).user))
+        .order(users::id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row
+        .map(|r| with_rights(conn, r))
+        .transpose()?
+        .map(|c| c.user))
 }
 
 pub fn all(conn: &mut DbConnection) -> Result<Vec<User>, Error> {
-    Ok(users::table
+    let rows = users::table
         .order(users::id)
-        .load::<Row>(conn)?
+        .select(Row::as_select())
+        .load(conn)?;
+    Ok(rows
         .into_iter()
-        .map(|r| Credentials::from(r).user)
+        .map(|r| with_rights(conn, r))
+        .collect::<Result<Vec<_>, Error>>()?
+        .into_iter()
+        .map(|c| c.user)
         .collect())
+}
+
+pub fn set_primary_system(
+    conn: &mut DbConnection,
+    id: i64,
+    system: Option<i64>,
+) -> Result<(), Error> {
+    diesel::update(users::table.find(id))
+        .set(users::primary_system_id.eq(system))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_notifications(conn: &mut DbConnection, id: i64, on: bool) -> Result<(), Error> {
+    diesel::update(users::table.find(id))
+        .set(users::notifications.eq(on))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether a username is taken (case-insensitively).
+pub fn exists(conn: &mut DbConnection, username: &str) -> Result<bool, Error> {
+    Ok(users::table
+        .filter(lower(users::username).eq(username.to_lowercase()))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
 }

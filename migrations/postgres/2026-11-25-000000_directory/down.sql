@@ -1,0 +1,11 @@
+ALTER TABLE systems DROP COLUMN remote_bookings;
+DROP TABLE client_sessions;
+ALTER TABLE users ADD COLUMN site_admin BOOLEAN NOT NULL DEFAULT false;
+DROP TABLE user_groups;
+DROP TABLE groups;
+ALTER TABLE users DROP COLUMN source;
+ALTER TABLE users DROP COLUMN notifications;
+ALTER TABLE users DROP COLUMN primary_system_id;
+ALTER TABLE users DROP COLUMN time_zone;
+ALTER TABLE users DROP COLUMN hidden;
+ALTER TABLE users DROP COLUMN display_name;
