@@ -36,6 +36,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         .map(|l| Arc::new(Ldap::new(l)));
     let mut booking = Booking::new(store.clone(), rules, config.booking.transactions_page_size);
     booking.directory = ldap.clone();
+    booking.domain = config.directory.domain.clone();
     let configured = config
         .bridges
         .iter()

@@ -148,10 +148,21 @@ pub struct GroupConfig {
 
 /// Where logins and booking owners are looked up: the local users always, and an LDAP or
 /// Active Directory server when `ldap` is set.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DirectoryConfig {
     pub ldap: Option<LdapConfig>,
+    /// The domain GenerateConferenceAPIUser answers names in (DOMAIN\\name).
+    pub domain: String,
+}
+
+impl Default for DirectoryConfig {
+    fn default() -> Self {
+        DirectoryConfig {
+            ldap: None,
+            domain: "BRIDGEBOOK".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

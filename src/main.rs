@@ -1,7 +1,7 @@
 //! The bridgebook command line: serve, migrate, hash-password.
 use bridgebook::app;
 use bridgebook::config::Config;
-use bridgebook::soap::{auth, server};
+use bridgebook::soap::server;
 use bridgebook::store::Backend;
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -79,7 +79,7 @@ fn run(cli: Cli) -> Result<(), String> {
             if password.is_empty() {
                 return Err("no password on standard input".into());
             }
-            println!("{}", auth::hash_password(password)?);
+            println!("{}", bridgebook::directory::password::hash(password)?);
             Ok(())
         }
         Command::Migrate => {

@@ -43,11 +43,8 @@ pub const OPERATIONS: &[&str] = &[
 
 /// Operations whose features (mail templates, recording) are
 /// not part of this version; they answer an UNKNOWN fault that names them.
-pub const NOT_YET_AVAILABLE: &[&str] = &[
-    "GetConferenceInviteMail",
-    "GetConferenceBookingEventMail",
-    "GetRecordingAliases",
-];
+pub const NOT_YET_AVAILABLE: &[&str] =
+    &["GetConferenceInviteMail", "GetConferenceBookingEventMail"];
 
 /// The years GetTimeZoneRulesById describes: enough behind for meetings still being read,
 /// enough ahead for any booking window.
@@ -134,6 +131,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                         .collect(),
                 },
             )
+        }
+        "GetRecordingAliases" => {
+            let r: crate::contract::remote::GetRecordingAliases = request(call)?;
+            let devices = b.recording_aliases(call.user, r.UserName.as_deref().unwrap_or(""))?;
+            scalar(call, &recording_devices(devices))
         }
         "GetConferenceById" => {
             let r: ById = request(call)?;
@@ -430,4 +432,27 @@ fn readable(call: &Call, found: Booked) -> Result<Booked, Error> {
     };
     crate::domain::rights::may_read(&call.user.rights, call.user.id, c.owner.id, c.id)?;
     Ok(found)
+}
+
+fn recording_devices(
+    devices: Vec<(crate::domain::System, Vec<String>)>,
+) -> crate::contract::remote::ArrayOfRecordingDevice {
+    use crate::contract::remote::{AliasInfo, ArrayOfAliasInfo, RecordingDevice};
+    crate::contract::remote::ArrayOfRecordingDevice {
+        RecordingDevice: devices
+            .into_iter()
+            .map(|(s, aliases)| RecordingDevice {
+                Name: Some(s.name.clone()),
+                Aliases: Some(ArrayOfAliasInfo {
+                    AliasInfo: aliases
+                        .into_iter()
+                        .map(|a| AliasInfo {
+                            SystemId: s.id as i32,
+                            AliasId: Some(a),
+                        })
+                        .collect(),
+                }),
+            })
+            .collect(),
+    }
 }

@@ -3,8 +3,10 @@ use super::{request, scalar, unknown_operation, Call, Reply};
 use crate::booking::Booking;
 use crate::contract::enums::{SystemCategory as WireCategory, SystemStatus};
 use crate::contract::operations::GetSystemById;
+use crate::contract::remote::User as WireUser;
 use crate::contract::remote::*;
-use crate::domain::{Error, ErrorCode, System, SystemCategory};
+use crate::domain::rights::Permission;
+use crate::domain::{Error, ErrorCode, System, SystemCategory, User};
 
 pub const OPERATIONS: &[&str] = &[
     "DisableConferenceAPIUser",
@@ -23,32 +25,65 @@ pub const OPERATIONS: &[&str] = &[
     "SetPrimarySystem",
 ];
 
-/// User administration and permissions arrive with the directory work.
-pub const NOT_YET_AVAILABLE: &[&str] = &[
-    "DisableConferenceAPIUser",
-    "GenerateConferenceAPIUser",
-    "GetConferenceLanguages",
-    "GetUsers",
-    "IsBookOnBehalfOfUser",
-    "IsLocalAdmin",
-    "IsTMSBookOnBehalfUser",
-    "IsTMSServiceUser",
-    "IsTMSSiteAdmin",
-    "SetPrimarySystem",
-];
-
 pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
     match call.operation {
-        op if NOT_YET_AVAILABLE.contains(&op) => Err(Error::not_yet_available(op)),
         "IsAlive" => scalar(call, &true),
         "GetSystems" => systems(call, b.systems()?),
-        // Every bookable system until per-user permissions exist.
-        "GetSystemsForUser" => systems(
+        "GetSystemsForUser" => systems(call, b.systems_for(call.user)?),
+        "GetUsers" => scalar(
             call,
-            b.systems()?
-                .into_iter()
-                .filter(|s| s.allow_booking)
-                .collect(),
+            &ArrayOfUser {
+                User: b.users()?.iter().map(wire_user).collect(),
+            },
+        ),
+        "IsBookOnBehalfOfUser" => {
+            let r: IsBookOnBehalfOfUser = request(call)?;
+            scalar(
+                call,
+                &b.may_book_on_behalf(r.user.as_deref().unwrap_or(""))?,
+            )
+        }
+        "IsTMSBookOnBehalfUser" => scalar(call, &call.user.rights.has(Permission::BookOnBehalfOf)),
+        // bridgebook makes the accounts itself: a site administrator can create them.
+        "IsLocalAdmin" | "IsTMSSiteAdmin" => scalar(call, &call.user.rights.is_site_admin()),
+        "IsTMSServiceUser" => scalar(
+            call,
+            &(call.user.hidden && call.user.rights.has(Permission::BookOnBehalfOf)),
+        ),
+        "SetPrimarySystem" => {
+            let r: SetPrimarySystem = request(call)?;
+            scalar(
+                call,
+                &b.set_primary_system(call.user, r.primSys.as_deref().unwrap_or(""))?,
+            )
+        }
+        "GenerateConferenceAPIUser" => {
+            let r: GenerateConferenceAPIUser = request(call)?;
+            let name = b.generate_api_user(
+                call.user,
+                r.userNameBase.as_deref().unwrap_or(""),
+                r.encPassword.as_deref().unwrap_or(""),
+                r.emailAddress.as_deref(),
+                r.sendNotifications,
+            )?;
+            scalar(call, &name)
+        }
+        "DisableConferenceAPIUser" => {
+            let r: DisableConferenceAPIUser = request(call)?;
+            b.disable_api_user(call.user, r.userName.as_deref().unwrap_or(""))?;
+            Ok(Reply::default())
+        }
+        "GetConferenceLanguages" => scalar(
+            call,
+            &ArrayOfLanguage {
+                Language: LANGUAGES
+                    .iter()
+                    .map(|(culture, name)| Language {
+                        DisplayName: Some(name.to_string()),
+                        CultureInfo: Some(culture.to_string()),
+                    })
+                    .collect(),
+            },
         ),
         "GetSystemById" => {
             let r: GetSystemById = request(call)?;
@@ -62,6 +97,47 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             scalar(call, &tms_system(&b.system(id)?))
         }
         _ => Err(unknown_operation(call)),
+    }
+}
+
+/// The languages conference e-mails and messages can be written in.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("en-US", "English"),
+    ("de-DE", "German"),
+    ("es-ES", "Spanish"),
+    ("fr-FR", "French"),
+    ("it-IT", "Italian"),
+    ("ja-JP", "Japanese"),
+    ("ko-KR", "Korean"),
+    ("nb-NO", "Norwegian"),
+    ("pl-PL", "Polish"),
+    ("pt-BR", "Portuguese (Brazil)"),
+    ("ru-RU", "Russian"),
+    ("sv-SE", "Swedish"),
+    ("zh-CN", "Chinese (Simplified)"),
+    ("zh-TW", "Chinese (Traditional)"),
+];
+
+fn wire_user(u: &User) -> WireUser {
+    WireUser {
+        DisplayName: u.display_name.clone().or_else(|| {
+            let name = [&u.first_name, &u.last_name]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (!name.is_empty()).then_some(name)
+        }),
+        EmailAddress: u.email.clone(),
+        FirstName: u.first_name.clone(),
+        LastName: u.last_name.clone(),
+        UserName: Some(u.username.clone()),
+        IsHiddenUser: u.hidden,
+        TimeZone: u.time_zone.as_ref().map(|tz| TimeZone {
+            TimezoneName: Some(tz.clone()),
+            ..Default::default()
+        }),
     }
 }
 

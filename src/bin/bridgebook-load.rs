@@ -121,7 +121,7 @@ impl Drop for Server {
 
 /// Two systems per connection, so every connection books its own rooms without conflicts.
 fn start_server(args: &Args, dir: &std::path::Path, url: &str) -> Result<Server, String> {
-    let hash = bridgebook::soap::auth::hash_password(PASSWORD)?;
+    let hash = bridgebook::directory::password::hash(PASSWORD)?;
     let mut config = format!(
         "database_url = \"{url}\"\n[booking]\nbooking_window_days = 3650\n\
          [[user]]\nusername = \"{USER}\"\npassword_hash = \"{hash}\"\nsite_admin = true\n"

@@ -6,6 +6,7 @@ mod query;
 mod routing;
 mod save;
 mod series;
+mod users;
 
 use crate::domain::validate::BookingRules;
 use crate::store::Store;
@@ -23,6 +24,8 @@ pub struct Booking {
     pub clock: Clock,
     /// Where unknown booking owners are looked up, when a directory is configured.
     pub directory: Option<Arc<crate::directory::ldap::Ldap>>,
+    /// The domain of generated account names (DOMAIN\\name).
+    pub domain: String,
 }
 
 pub use bridges::LoadStep;
@@ -46,6 +49,7 @@ impl Booking {
             transactions_page,
             clock: Arc::new(Utc::now),
             directory: None,
+            domain: "BRIDGEBOOK".into(),
         }
     }
 

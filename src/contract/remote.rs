@@ -94,3 +94,80 @@ pub struct User {
 pub struct ArrayOfUser {
     pub User: Vec<User>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetPrimarySystem {
+    pub primSys: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IsBookOnBehalfOfUser {
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GenerateConferenceAPIUser {
+    pub userNameBase: Option<String>,
+    pub encPassword: Option<String>,
+    pub emailAddress: Option<String>,
+    pub sendNotifications: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DisableConferenceAPIUser {
+    pub userName: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Language {
+    #[serde(skip_serializing_if = "is_none")]
+    pub DisplayName: Option<String>,
+    #[serde(skip_serializing_if = "is_none")]
+    pub CultureInfo: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfLanguage {
+    pub Language: Vec<Language>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetRecordingAliases {
+    pub UserName: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AliasInfo {
+    pub SystemId: i32,
+    #[serde(skip_serializing_if = "is_none")]
+    pub AliasId: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfAliasInfo {
+    pub AliasInfo: Vec<AliasInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordingDevice {
+    #[serde(skip_serializing_if = "is_none")]
+    pub Name: Option<String>,
+    #[serde(skip_serializing_if = "is_none")]
+    pub Aliases: Option<ArrayOfAliasInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfRecordingDevice {
+    pub RecordingDevice: Vec<RecordingDevice>,
+}

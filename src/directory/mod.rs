@@ -1,6 +1,7 @@
 //! Users as the rest of the service sees them: logins checked against local accounts or the
 //! LDAP directory, and booking owners found or created the way the spec says.
 pub mod ldap;
+pub mod password;
 
 use crate::domain::{Error, User};
 use crate::store::users::{self, Source};

@@ -2,12 +2,10 @@
 //! credentials are remembered for a few minutes by their SHA-256, so a busy client does not
 //! pay for argon2 on every call.
 use crate::directory::ldap::Ldap;
-use crate::directory::remember;
+use crate::directory::{password, remember};
 use crate::domain::rights::plain_user_name;
 use crate::domain::{Error, User};
 use crate::store::{users, Store};
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
-use argon2::Argon2;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -41,7 +39,7 @@ impl Authenticator {
             store,
             ldap,
             verified: Mutex::new(HashMap::new()),
-            decoy: hash_password("no user has this password").unwrap_or_default(),
+            decoy: password::hash("no user has this password").unwrap_or_default(),
         }
     }
 
@@ -57,14 +55,6 @@ impl Authenticator {
             .map(|(u, _)| u.clone())
     }
 
-    fn argon2_ok(hash: &str, password: &str) -> bool {
-        PasswordHash::new(hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    }
-
     /// Checks an Authorization header: a local account's argon2 hash, else the directory.
     /// Slow by design; call it off the async threads.
     pub fn verify(&self, header: &str) -> Result<User, Denied> {
@@ -77,7 +67,7 @@ impl Authenticator {
         let user = match local {
             Some(creds) if creds.password_hash.is_some() => {
                 let hash = creds.password_hash.as_deref().unwrap_or_default();
-                Self::argon2_ok(hash, &password).then_some(creds.user)
+                password::verify(hash, &password).then_some(creds.user)
             }
             _ => {
                 let found = match &self.ldap {
@@ -93,7 +83,7 @@ impl Authenticator {
                             .map_err(Denied::Unavailable)?,
                     ),
                     None => {
-                        Self::argon2_ok(&self.decoy, &password);
+                        password::verify(&self.decoy, &password);
                         None
                     }
                 }
@@ -123,16 +113,6 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
     Some((u.to_string(), p.to_string()))
 }
 
-/// An argon2id PHC string for `password`, as `bridgebook hash-password` prints.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,15 +135,5 @@ mod tests {
                 "{h}"
             );
         }
-    }
-
-    #[test]
-    fn hashes_verify() {
-        let h = hash_password("pw").unwrap();
-        let parsed = PasswordHash::new(&h).unwrap();
-        assert!(Argon2::default().verify_password(b"pw", &parsed).is_ok());
-        assert!(Argon2::default()
-            .verify_password(b"other", &parsed)
-            .is_err());
     }
 }

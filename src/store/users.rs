@@ -355,6 +355,22 @@ pub fn set_notifications(conn: &mut DbConnection, id: i64, on: bool) -> Result<(
     Ok(())
 }
 
+/// The usernames that start with `prefix` (case-insensitively).
+pub fn names_starting_with(conn: &mut DbConnection, prefix: &str) -> Result<Vec<String>, Error> {
+    let pattern = format!(
+        "{}%",
+        prefix
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    Ok(users::table
+        .filter(lower(users::username).like(pattern).escape('\\'))
+        .select(users::username)
+        .load(conn)?)
+}
+
 /// Whether a username is taken (case-insensitively).
 pub fn exists(conn: &mut DbConnection, username: &str) -> Result<bool, Error> {
     Ok(users::table

@@ -1,17 +1,17 @@
 """A zeep client generated from the WSDLs a real TMS published for API version 9, announcing
 version 9 and pointed at bridgebook, calls every operation those WSDLs have. Every answer must
-validate against the API-9 schema; operations bridgebook does not offer yet must answer the
-documented UNKNOWN fault naming them.
+validate against the API-9 schema.
 
 usage: zeep_api9.py BASE_URL USER PASSWORD FIXTURE_DIR
 """
+import base64
 import os
 import sys
 
 from soapcheck import BOOKING_PATH, REMOTE_PATH, Service, fail, finish, utc
 
 INSTANCE_NOT_FOUND_WITHIN_PATTERN = -2147218252
-UNKNOWN = -2147218261
+ERR_USER_NOT_FOUND = -2147218255
 base, user, password = sys.argv[1:4]
 fixtures = os.path.abspath(sys.argv[4])
 auth = (user, password)
@@ -20,11 +20,6 @@ auth = (user, password)
 def check(cond, message):
     if not cond:
         fail(message)
-
-
-def not_yet(service, op, **kw):
-    message = service.fault(op, UNKNOWN, **kw) or ""
-    check(op in message and "not yet available" in message, f"{op}: message {message!r}")
 
 
 def booking(soap12):
@@ -101,7 +96,8 @@ def booking(soap12):
         check(n == 2, f"{n} exceptions")
     b.fault("SaveConferenceRecInstance", INSTANCE_NOT_FOUND_WITHIN_PATTERN,
             Conference=meeting(0, 1, "instance"))
-    not_yet(b, "GetRecordingAliases", UserName=user)
+    devices = b.call("GetRecordingAliases", UserName="")
+    check(devices is None or len(devices.RecordingDevice) == 0, "no recording systems")
 
 
 def remote_setup(soap12):
@@ -113,15 +109,22 @@ def remote_setup(soap12):
     check(systems is not None and len(systems.TMSSystem) >= 4, "GetSystems")
     check(r.call("GetSystemById", TMSSystemId=2).SystemId == 2, "GetSystemById")
     r.call("GetSystemsForUser")
-    not_yet(r, "GetUsers")
-    not_yet(r, "IsLocalAdmin")
-    not_yet(r, "IsTMSBookOnBehalfUser")
-    not_yet(r, "IsTMSServiceUser")
-    not_yet(r, "IsTMSSiteAdmin")
-    not_yet(r, "SetPrimarySystem", primSys="1")
-    not_yet(r, "DisableConferenceAPIUser", userName="nobody")
-    not_yet(r, "GenerateConferenceAPIUser", userNameBase="svc", encPassword="x",
-            emailAddress="svc@example.com", sendNotifications=False)
+    users = r.call("GetUsers")
+    check(users is not None and any(u.UserName == user for u in users.User), "GetUsers")
+    check(r.call("IsLocalAdmin") is True, "IsLocalAdmin")
+    check(r.call("IsTMSBookOnBehalfUser") is True, "IsTMSBookOnBehalfUser")
+    check(r.call("IsTMSServiceUser") is False, "IsTMSServiceUser")
+    check(r.call("IsTMSSiteAdmin") is True, "IsTMSSiteAdmin")
+    check(r.call("SetPrimarySystem", primSys="1") is True, "SetPrimarySystem")
+    check(r.call("SetPrimarySystem", primSys="999") is False, "SetPrimarySystem, no system")
+    name = r.call("GenerateConferenceAPIUser", userNameBase="tms-api",
+                  encPassword=base64.b64encode(b"Api-pw-1").decode(),
+                  emailAddress="tms-api@example.com", sendNotifications=False)
+    check(name in ("BRIDGEBOOK\\tms-api", "BRIDGEBOOK\\tms-api1"), f"generated {name!r}")
+    listed = [u for u in r.call("GetUsers").User if "\\" + u.UserName == name[name.index("\\"):]]
+    check(len(listed) == 1 and listed[0].IsHiddenUser is True, "generated user is hidden")
+    r.call("DisableConferenceAPIUser", userName=name)
+    r.fault("DisableConferenceAPIUser", ERR_USER_NOT_FOUND, userName="BRIDGEBOOK\\nobody")
 
 
 for soap12 in (False, True):

@@ -62,7 +62,7 @@ impl Default for Options {
 fn password_hash() -> &'static str {
     use std::sync::OnceLock;
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| bridgebook::soap::auth::hash_password(PASSWORD).unwrap())
+    HASH.get_or_init(|| bridgebook::directory::password::hash(PASSWORD).unwrap())
 }
 
 fn fresh_postgres_database() -> (String, String) {

@@ -76,8 +76,9 @@ impl Slapd {
                 .arg(&conf)
                 .arg("-h")
                 .arg(format!("{url}/"))
+                // Foreground; "none" still logs errors, whereas "-d 0" logs nothing at all.
                 .arg("-d")
-                .arg("0")
+                .arg("none")
                 .stdin(Stdio::null())
                 .stdout(log)
                 .stderr(log_err)
