@@ -1,10 +1,11 @@
 //! Assembles a running service from its configuration: store, migrations, inventory,
 //! users, booking rules.
 use crate::api::convert;
-use crate::booking::Booking;
+use crate::booking::{Booking, Licensing};
 use crate::config::{BookingConfig, Config};
 use crate::contract::enums as we;
 use crate::directory::ldap::Ldap;
+use crate::domain::licensing::SessionRules;
 use crate::domain::validate::BookingRules;
 use crate::domain::{Settings, System, SystemCategory, User};
 use crate::soap::auth::Authenticator;
@@ -37,6 +38,7 @@ pub fn build(config: &Config) -> Result<App, String> {
     let mut booking = Booking::new(store.clone(), rules, config.booking.transactions_page_size);
     booking.directory = ldap.clone();
     booking.domain = config.directory.domain.clone();
+    booking.licensing = licensing(&config.licensing);
     let configured = config
         .bridges
         .iter()
@@ -163,4 +165,16 @@ pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
         externally_hosted_dial_string: None,
         webex_sip_url: None,
     })
+}
+
+fn licensing(c: &crate::config::LicensingConfig) -> Licensing {
+    match (c.application_integration, c.system_packs) {
+        (Some(licences), _) => Licensing::Sessions(SessionRules {
+            lifetime: chrono::Duration::minutes(c.session_minutes),
+            grace: chrono::Duration::minutes(c.grace_minutes),
+            licences,
+        }),
+        (None, Some(packs)) => Licensing::PerSystem { packs },
+        (None, None) => Licensing::Off,
+    }
 }

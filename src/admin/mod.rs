@@ -5,6 +5,7 @@ mod views;
 
 use crate::app::App;
 use crate::config::BridgeConfig;
+use crate::domain::rights::Permission;
 use crate::domain::{Error, ErrorCode, User};
 use crate::soap::auth::Denied;
 use crate::soap::server::{authenticate, unauthorized};
@@ -25,7 +26,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/bridges/{id}/enable", web::post().to(enable_bridge))
             .route("/bridges/{id}/load", web::get().to(bridge_load))
             .route("/conferences/{id}/route", web::get().to(route))
-            .route("/defective", web::get().to(defective)),
+            .route("/conferences/{id}/approve", web::post().to(approve))
+            .route("/conferences/{id}/reject", web::post().to(reject))
+            .route("/requests", web::get().to(requests))
+            .route("/defective", web::get().to(defective))
+            .route("/sessions", web::get().to(sessions))
+            .route("/licenses", web::get().to(licenses)),
     );
 }
 
@@ -37,14 +43,24 @@ async fn admin<T: serde::Serialize + Send + 'static>(
     app: &Data,
     f: impl FnOnce(&App, &User) -> Result<T, Error> + Send + 'static,
 ) -> HttpResponse {
+    guarded(req, app, Permission::SiteAdmin, f).await
+}
+
+/// Runs `f` for a user who has `needed`.
+async fn guarded<T: serde::Serialize + Send + 'static>(
+    req: &HttpRequest,
+    app: &Data,
+    needed: Permission,
+    f: impl FnOnce(&App, &User) -> Result<T, Error> + Send + 'static,
+) -> HttpResponse {
     let user = match authenticate(req, app).await {
         Ok(u) => u,
         Err(Denied::Unauthorized) => return unauthorized(),
         Err(Denied::Unavailable(e)) => return HttpResponse::ServiceUnavailable().json(problem(&e)),
     };
-    if !user.rights.is_site_admin() {
+    if !user.rights.has(needed) {
         return HttpResponse::Forbidden().json(serde_json::json!({
-            "error": "The admin API is for site administrators."
+            "error": format!("This needs the {} permission.", needed.name())
         }));
     }
     let app = Arc::clone(app);
@@ -235,6 +251,57 @@ async fn defective(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpRe
             .iter()
             .map(views::defective)
             .collect::<Vec<_>>())
+    })
+    .await
+}
+
+async fn settle(req: HttpRequest, app: Data, id: i64, approve: bool) -> HttpResponse {
+    guarded(&req, &app, Permission::ApproveMeeting, move |app, user| {
+        app.booking.decide_request(id, approve, user)?;
+        Ok(views::routed(&app.booking.get(id)?))
+    })
+    .await
+}
+
+async fn approve(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    settle(req, app, id.into_inner(), true).await
+}
+
+async fn reject(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    settle(req, app, id.into_inner(), false).await
+}
+
+/// Meeting requests waiting for an approver, over the window (by default the coming
+/// 400 days).
+async fn requests(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpResponse {
+    guarded(&req, &app, Permission::ApproveMeeting, move |app, _| {
+        let (from, to) = q.read(app.booking.now(), 400)?;
+        Ok(app
+            .booking
+            .requests(from, to)?
+            .iter()
+            .map(views::defective)
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+async fn sessions(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        Ok(app
+            .booking
+            .sessions()?
+            .iter()
+            .map(views::session)
+            .collect::<Vec<_>>())
+    })
+    .await
+}
+
+async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        let u = app.booking.licence_use()?;
+        Ok(serde_json::json!({ "mode": u.mode, "total": u.total, "used": u.used }))
     })
     .await
 }

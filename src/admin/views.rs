@@ -86,3 +86,13 @@ pub fn defective(c: &Conference) -> Value {
     v["series_id"] = json!(c.series.series_id);
     v
 }
+
+pub fn session(s: &crate::store::sessions::Session) -> Value {
+    json!({
+        "id": s.id,
+        "client_address": s.client_address,
+        "user": s.user_name,
+        "first_used": format_utc(s.first_used()),
+        "last_used": format_utc(s.last_used()),
+    })
+}

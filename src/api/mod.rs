@@ -41,6 +41,10 @@ pub struct Call<'a> {
     pub body: &'a str,
     pub client_version: u32,
     pub user: &'a User,
+    /// The ClientSession id of the SOAP header.
+    pub session: Option<&'a str>,
+    /// The network address the call came from.
+    pub client: &'a str,
 }
 
 /// What an operation answers: its serialised `<OpResult>` (none for void operations) and
@@ -53,7 +57,10 @@ pub struct Reply {
 
 pub fn dispatch(service: Service, booking: &Booking, call: &Call) -> Result<Reply, Error> {
     match service {
-        Service::Booking => booking_ops::dispatch(booking, call),
+        Service::Booking => {
+            booking.admit(call.operation, call.session, call.client, call.user)?;
+            booking_ops::dispatch(booking, call)
+        }
         Service::RemoteSetup => remote_ops::dispatch(booking, call),
     }
 }

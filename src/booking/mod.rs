@@ -1,6 +1,7 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
 mod bridges;
+mod licensing;
 mod lifecycle;
 mod query;
 mod routing;
@@ -26,9 +27,11 @@ pub struct Booking {
     pub directory: Option<Arc<crate::directory::ldap::Ldap>>,
     /// The domain of generated account names (DOMAIN\\name).
     pub domain: String,
+    pub licensing: Licensing,
 }
 
 pub use bridges::LoadStep;
+pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
 pub use query::TransactionPage;
 pub use series::{stored_zone, OccurrenceTarget, Series};
@@ -50,6 +53,7 @@ impl Booking {
             clock: Arc::new(Utc::now),
             directory: None,
             domain: "BRIDGEBOOK".into(),
+            licensing: Licensing::Off,
         }
     }
 

@@ -88,7 +88,7 @@ impl Booking {
     ) -> Result<Conference, Error> {
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
         draft.owner = self.owner_for(conn, &draft.owner, existing.as_ref(), by)?;
-        check_systems(conn, &draft.system_ids(), by)?;
+        self.check_systems(conn, &draft.system_ids(), by)?;
 
         let system_ids = draft.system_ids();
         lock_systems(conn, &system_ids)?;
@@ -305,8 +305,21 @@ pub(crate) fn owner_of(u: &User) -> Owner {
     }
 }
 
-/// The systems exist, allow bookings, and the caller's groups may book them.
-pub(super) fn check_systems(conn: &mut DbConnection, ids: &[i64], by: &User) -> Result<(), Error> {
+impl Booking {
+    /// The systems exist, allow bookings, the caller's groups may book them, and each holds
+    /// a licence (per-system licensing).
+    pub(super) fn check_systems(
+        &self,
+        conn: &mut DbConnection,
+        ids: &[i64],
+        by: &User,
+    ) -> Result<(), Error> {
+        systems_bookable(conn, ids, by)?;
+        self.license_systems(conn, ids)
+    }
+}
+
+fn systems_bookable(conn: &mut DbConnection, ids: &[i64], by: &User) -> Result<(), Error> {
     let found = systems::many(conn, ids)?;
     for id in ids {
         match found.iter().find(|s| s.id == *id) {

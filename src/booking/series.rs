@@ -3,7 +3,7 @@
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
 use super::routing::{hold, plan_windows, system_ids};
-use super::save::{awaiting_approval, check_systems, decide, log};
+use super::save::{awaiting_approval, decide, log};
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
 use crate::domain::series::{
@@ -356,7 +356,7 @@ impl Booking {
             .collect();
         all_systems.sort_unstable();
         all_systems.dedup();
-        check_systems(conn, &all_systems, by)?;
+        self.check_systems(conn, &all_systems, by)?;
         lock_systems(conn, &all_systems)?;
         for step in &steps {
             if let Step::Update(i, _) | Step::Remove(i) = step {
@@ -562,7 +562,7 @@ impl Booking {
             check_sequence(&slots, &zone)?;
 
             let ids = draft.system_ids();
-            check_systems(conn, &ids, by)?;
+            self.check_systems(conn, &ids, by)?;
             lock_systems(conn, &ids)?;
             let conflicts =
                 conferences::conflicts(conn, &ids, &[(draft.start, draft.end)], Some(occ.id))?

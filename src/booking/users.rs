@@ -185,6 +185,21 @@ impl Booking {
             .collect())
     }
 
+    /// The meeting requests overlapping [from, to), earliest first.
+    pub fn requests(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Conference>, Error> {
+        let list = self
+            .store
+            .read(|conn| conferences::in_window(conn, from, to, None))?;
+        Ok(list
+            .into_iter()
+            .filter(|c| c.status == StoredStatus::MeetingRequest)
+            .collect())
+    }
+
     /// Approves or rejects a meeting request (and every waiting occurrence of a series).
     pub fn decide_request(&self, id: i64, approve: bool, by: &User) -> Result<(), Error> {
         if !by.rights.has(Permission::ApproveMeeting) {

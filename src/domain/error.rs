@@ -95,6 +95,8 @@ pub struct Error {
     /// The request lost a race with another writer (a reservation taken or a serialisation
     /// conflict at commit); running it again decides it afresh against what won.
     pub retryable: bool,
+    /// A ClientSession id the client should use instead (session faults carry it).
+    pub suggested_session: Option<String>,
 }
 
 impl Error {
@@ -104,6 +106,7 @@ impl Error {
             message: message.into(),
             malformed: false,
             retryable: false,
+            suggested_session: None,
         }
     }
 
@@ -114,6 +117,7 @@ impl Error {
             message: message.into(),
             malformed: true,
             retryable: false,
+            suggested_session: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Pure booking vocabulary and rules: no I/O, no SOAP, no SQL.
 pub mod conference;
 pub mod error;
+pub mod licensing;
 pub mod recurrence;
 pub mod rights;
 pub mod route;

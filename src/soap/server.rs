@@ -112,6 +112,10 @@ async fn handle(
         ));
         return fault(parsed.version, &e, &req);
     }
+    let client = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
     let app2 = Arc::clone(&app);
     // The request moves to the database thread and comes back with the answer.
     let done = web::block(move || {
@@ -123,6 +127,8 @@ async fn handle(
                 body: &parsed.body,
                 client_version: parsed.client_version(),
                 user: &user,
+                session: parsed.api_header.ClientSession.as_deref(),
+                client: &client,
             },
         );
         (outcome, parsed)
@@ -194,7 +200,12 @@ fn node(req: &HttpRequest) -> String {
 fn fault(v: SoapVersion, e: &Error, req: &HttpRequest) -> HttpResponse {
     HttpResponse::InternalServerError()
         .content_type(response::content_type(v))
-        .body(response::fault(v, e, &node(req), None))
+        .body(response::fault(
+            v,
+            e,
+            &node(req),
+            e.suggested_session.as_deref(),
+        ))
 }
 
 /// The WSDL with its service address pointing at the host the client used.

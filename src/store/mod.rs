@@ -4,6 +4,7 @@ pub mod bridge_loads;
 pub mod bridges;
 pub mod conferences;
 pub mod schema;
+pub mod sessions;
 pub mod systems;
 pub mod transactions;
 pub mod users;

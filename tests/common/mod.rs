@@ -2,6 +2,7 @@
 //! database (SQLite, and PostgreSQL when BRIDGEBOOK_TEST_POSTGRES_URL names a server) and
 //! speaks SOAP to it over HTTP, as a client would.
 #![allow(dead_code)]
+pub mod slapd;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -330,24 +331,44 @@ pub fn basic(user: &str, password: &str) -> String {
     )
 }
 
+pub const SESSION: &str = "7d9e0b6e-1111-4a2a-9c4e-000000000001";
+
 /// A SOAP 1.1 envelope as .NET sends it, announcing `version`.
 pub fn envelope11(version: u32, body: &str) -> String {
+    envelope_with_session(version, Some(SESSION), body)
+}
+
+pub fn envelope_with_session(version: u32, session: Option<&str>, body: &str) -> String {
+    let session = session
+        .map(|s| format!("<ClientSession>{s}</ClientSession>"))
+        .unwrap_or_default();
     format!(
-        r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><ExternalAPIVersionSoapHeader xmlns="{NS}"><ClientVersionIn>{version}</ClientVersionIn><ClientSession>7d9e0b6e-1111-4a2a-9c4e-000000000001</ClientSession></ExternalAPIVersionSoapHeader></soap:Header><soap:Body>{body}</soap:Body></soap:Envelope>"#
+        r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><ExternalAPIVersionSoapHeader xmlns="{NS}"><ClientVersionIn>{version}</ClientVersionIn>{session}</ExternalAPIVersionSoapHeader></soap:Header><soap:Body>{body}</soap:Body></soap:Envelope>"#
     )
 }
 
-/// A client of the booking service announcing API version `version`.
+/// A client of the booking service announcing API version `version`, logged in as `user`
+/// and sending `session` as its ClientSession.
 pub struct Client<'a> {
     pub server: &'a Server,
     pub version: u32,
+    pub user: String,
+    pub password: String,
+    pub session: Option<String>,
 }
 
 impl<'a> Client<'a> {
     pub fn new(server: &'a Server) -> Self {
+        Client::as_user(server, USER, PASSWORD)
+    }
+
+    pub fn as_user(server: &'a Server, user: &str, password: &str) -> Self {
         Client {
             server,
             version: 23,
+            user: user.to_string(),
+            password: password.to_string(),
+            session: Some(SESSION.to_string()),
         }
     }
 
@@ -363,15 +384,18 @@ impl<'a> Client<'a> {
     fn call_at(&self, path: &str, ns: &str, op: &str, args: &str) -> Answer {
         let body = format!(r#"<{op} xmlns="{ns}">{args}</{op}>"#);
         let action = format!("\"{ns}{op}\"");
-        post_raw(
-            &self.server.url(path),
-            &[
-                ("Content-Type", "text/xml; charset=utf-8"),
-                ("SOAPAction", action.as_str()),
-            ],
-            &envelope11(self.version, &body),
-            true,
-        )
+        let req = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .post(&self.server.url(path))
+            .set("Authorization", &basic(&self.user, &self.password))
+            .set("Content-Type", "text/xml; charset=utf-8")
+            .set("SOAPAction", &action);
+        answer(req.send_string(&envelope_with_session(
+            self.version,
+            self.session.as_deref(),
+            &body,
+        )))
     }
 
     /// Saves `conference` (inner XML of <Conference>) with `mode`.
@@ -441,4 +465,9 @@ pub mod code {
     pub const ERR_USER_NOT_FOUND: i64 = -2147218255;
     pub const UNSUPPORTED_RECURRENCE: i64 = -2147218257;
     pub const NEVER_ENDING_RECURRENCE_NOT_SUPPORTED: i64 = -2147218264;
+    pub const SECURITY: i64 = -2147218259;
+    pub const NO_ACCESS_TO_CONFERENCE: i64 = -2147218266;
+    pub const LICENSE: i64 = -2147219503;
+    pub const CLIENT_SESSION_BLANK: i64 = -2147218247;
+    pub const CLIENT_SESSION_EXPIRED: i64 = -2147218253;
 }
