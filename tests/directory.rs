@@ -316,6 +316,16 @@ fn permissions_and_meeting_requests() {
             "<userName>BRIDGEBOOK\\tms-api1</userName>",
         )
         .ok();
+        // Disabled, it keeps its login but loses its permissions at once.
+        assert_eq!(
+            api.remote("IsTMSSiteAdmin", "")
+                .get("IsTMSSiteAdminResult")
+                .as_deref(),
+            Some("false")
+        );
+        // Left in Users only, what it books waits for approval.
+        let waiting = api.save(&meeting(500, &[1], ""), "Strict");
+        assert_eq!(waiting.get("Status").as_deref(), Some("MeetingRequest"));
         svc.remote(
             "DisableConferenceAPIUser",
             "<userName>BRIDGEBOOK\\nobody</userName>",

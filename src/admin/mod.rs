@@ -58,14 +58,20 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
         Err(Denied::Unauthorized) => return unauthorized(),
         Err(Denied::Unavailable(e)) => return HttpResponse::ServiceUnavailable().json(problem(&e)),
     };
-    if !user.rights.has(needed) {
-        return HttpResponse::Forbidden().json(serde_json::json!({
-            "error": format!("This needs the {} permission.", needed.name())
-        }));
-    }
     let app = Arc::clone(app);
-    match web::block(move || f(&app, &user)).await {
-        Ok(Ok(body)) => HttpResponse::Ok().json(body),
+    let outcome = web::block(move || {
+        let user = app.auth.current(user)?;
+        if !user.rights.has(needed) {
+            return Ok(Err(needed));
+        }
+        f(&app, &user).map(Ok)
+    })
+    .await;
+    match outcome {
+        Ok(Ok(Ok(body))) => HttpResponse::Ok().json(body),
+        Ok(Ok(Err(needed))) => HttpResponse::Forbidden().json(serde_json::json!({
+            "error": format!("This needs the {} permission.", needed.name())
+        })),
         Ok(Err(e)) => {
             let status = match e.code {
                 ErrorCode::MeetingNotFound | ErrorCode::SystemNotFound => {

@@ -55,6 +55,16 @@ impl Authenticator {
             .map(|(u, _)| u.clone())
     }
 
+    /// `user` as the store has them now: a login remembered for a few minutes still gets
+    /// group changes (a disabled API user, a new permission) at once.
+    pub fn current(&self, user: User) -> Result<User, Error> {
+        let id = user.id;
+        Ok(self
+            .store
+            .read(|conn| users::by_id(conn, id))?
+            .unwrap_or(user))
+    }
+
     /// Checks an Authorization header: a local account's argon2 hash, else the directory.
     /// Slow by design; call it off the async threads.
     pub fn verify(&self, header: &str) -> Result<User, Denied> {
