@@ -60,7 +60,6 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
     };
     let app = Arc::clone(app);
     let outcome = web::block(move || {
-        let user = app.auth.current(user)?;
         if !user.rights.has(needed) {
             return Ok(Err(needed));
         }

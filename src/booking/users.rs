@@ -126,6 +126,7 @@ impl Booking {
             users::set_notifications(conn, id, notifications)?;
             Ok(name)
         })?;
+        self.store.users_changed();
         Ok(format!("{}\\{name}", self.domain))
     }
 
@@ -137,7 +138,9 @@ impl Booking {
             let user = users::by_username(conn, &name)?.ok_or_else(|| not_found(login))?;
             users::set_notifications(conn, user.user.id, false)?;
             users::set_groups(conn, user.user.id, &[KEPT_GROUP.to_string()])
-        })
+        })?;
+        self.store.users_changed();
+        Ok(())
     }
 
     /// GetSystemsForUser: the bookable systems the user's groups may book.

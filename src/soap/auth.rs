@@ -18,7 +18,8 @@ const MAX_REMEMBERED: usize = 10_000;
 pub struct Authenticator {
     store: Arc<Store>,
     ldap: Option<Arc<Ldap>>,
-    verified: Mutex<HashMap<[u8; 32], (User, Instant)>>,
+    /// Verified headers: the user, when, and the store's users generation then.
+    verified: Mutex<HashMap<[u8; 32], (User, Instant, u64)>>,
     /// Checked when there is no hash to check, so a login that fails takes as long whether
     /// or not the user exists.
     decoy: String,
@@ -49,26 +50,18 @@ impl Authenticator {
 
     /// The user already verified for this Authorization header, without blocking.
     pub fn remembered(&self, header: &str) -> Option<User> {
+        let generation = self.store.users_generation();
         let map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         map.get(&Self::key(header))
-            .filter(|(_, at)| at.elapsed() < REMEMBER)
-            .map(|(u, _)| u.clone())
-    }
-
-    /// `user` as the store has them now: a login remembered for a few minutes still gets
-    /// group changes (a disabled API user, a new permission) at once.
-    pub fn current(&self, user: User) -> Result<User, Error> {
-        let id = user.id;
-        Ok(self
-            .store
-            .read(|conn| users::by_id(conn, id))?
-            .unwrap_or(user))
+            .filter(|(_, at, g)| at.elapsed() < REMEMBER && *g == generation)
+            .map(|(u, _, _)| u.clone())
     }
 
     /// Checks an Authorization header: a local account's argon2 hash, else the directory.
     /// Slow by design; call it off the async threads.
     pub fn verify(&self, header: &str) -> Result<User, Denied> {
         let (login, password) = parse_basic(header).ok_or(Denied::Unauthorized)?;
+        let generation = self.store.users_generation();
         let name = plain_user_name(&login).to_string();
         let local = self
             .store
@@ -102,9 +95,12 @@ impl Authenticator {
         let user = user.ok_or(Denied::Unauthorized)?;
         let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= MAX_REMEMBERED {
-            map.retain(|_, (_, at)| at.elapsed() < REMEMBER);
+            map.retain(|_, (_, at, _)| at.elapsed() < REMEMBER);
         }
-        map.insert(Self::key(header), (user.clone(), Instant::now()));
+        map.insert(
+            Self::key(header),
+            (user.clone(), Instant::now(), generation),
+        );
         Ok(user)
     }
 }

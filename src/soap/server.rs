@@ -119,10 +119,6 @@ async fn handle(
     let app2 = Arc::clone(&app);
     // The request moves to the database thread and comes back with the answer.
     let done = web::block(move || {
-        let user = match app2.auth.current(user) {
-            Ok(u) => u,
-            Err(e) => return (Err(e), parsed),
-        };
         let outcome = api::dispatch(
             service,
             &app2.booking,

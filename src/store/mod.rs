@@ -100,6 +100,9 @@ pub struct Store {
     /// SQLite has one writer; queueing writers here instead of in SQLite's busy loop keeps
     /// their order fair and their latency predictable.
     sqlite_writer: Mutex<()>,
+    /// Bumped whenever users' groups or accounts change here, so remembered logins are
+    /// checked again (another instance sharing the database notices within their lifetime).
+    users_generation: std::sync::atomic::AtomicU64,
 }
 
 impl From<diesel::result::Error> for Error {
@@ -166,7 +169,19 @@ impl Store {
             pool,
             backend,
             sqlite_writer: Mutex::new(()),
+            users_generation: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// Marks remembered logins stale: a user's groups or account changed.
+    pub fn users_changed(&self) {
+        self.users_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn users_generation(&self) -> u64 {
+        self.users_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn backend(&self) -> Backend {
