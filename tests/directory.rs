@@ -221,6 +221,17 @@ fn permissions_and_meeting_requests() {
                 &format!("<ConferenceId>{tid}</ConferenceId>"),
             )
             .fault(code::NO_ACCESS_TO_CONFERENCE);
+        // ...nor list someone else's bookings.
+        alice
+            .call(
+                "GetConferencesForUser",
+                &format!(
+                    "<UserName>svc</UserName><StartTime>{}</StartTime><EndTime>{}</EndTime><ConferenceStatus>All</ConferenceStatus>",
+                    at(0),
+                    at(600)
+                ),
+            )
+            .fault(code::NO_ACCESS_TO_CONFERENCE);
         // ...nor approve her own request.
         let refused = admin_call(
             &s,
@@ -346,4 +357,47 @@ fn permissions_and_meeting_requests() {
 
 fn first_tag(xml: &str, tag: &str) -> Option<String> {
     first(xml, tag)
+}
+
+#[test]
+fn recording_aliases_follow_booking_rights() {
+    let extra = groups()
+        + r#"
+[[system]]
+id = 20
+name = "Content Server"
+category = "Recording"
+sip_uri = "record@example.com"
+e164_alias = "8800"
+[[system]]
+id = 21
+name = "Archive recorder"
+category = "Recording"
+h323_id = "archive"
+"#;
+    let s = start(
+        Backend::Sqlite,
+        extra.replace("systems = [1, 2, 3]", "systems = [1, 2, 3, 20]"),
+    );
+    let svc = Client::new(&s);
+    let all_devices = svc.call("GetRecordingAliases", "<UserName></UserName>");
+    assert_eq!(
+        all_devices.all("Name"),
+        vec!["Content Server", "Archive recorder"]
+    );
+    assert_eq!(
+        all_devices.all("AliasId"),
+        vec!["record@example.com", "8800", "archive"]
+    );
+    assert_eq!(all_devices.all("SystemId"), vec!["20", "20", "21"]);
+    // alice's groups may book the content server only.
+    let alice = Client::as_user(&s, "alice", PASSWORD);
+    let hers = alice.call("GetRecordingAliases", "<UserName></UserName>");
+    assert_eq!(hers.all("Name"), vec!["Content Server"]);
+    // The service account may ask on her behalf; she may not ask for it.
+    let for_alice = svc.call("GetRecordingAliases", "<UserName>alice</UserName>");
+    assert_eq!(for_alice.all("Name"), vec!["Content Server"]);
+    alice
+        .call("GetRecordingAliases", "<UserName>svc</UserName>")
+        .fault(code::SECURITY);
 }

@@ -2,6 +2,7 @@
 use super::save::owner_of;
 use super::series::{booked, occurrence_at, series_of};
 use super::{Booked, Booking};
+use crate::domain::rights::Permission;
 use crate::domain::state::{check_occurrence, matches, state_of};
 use crate::domain::{
     Conference, Error, ErrorCode, Settings, StatusFilter, StoredStatus, System, Transaction, User,
@@ -103,7 +104,7 @@ impl Booking {
             let uid = if user_name.is_empty() {
                 caller.id
             } else {
-                users::by_username(conn, user_name)?
+                users::by_username(conn, crate::domain::rights::plain_user_name(user_name))?
                     .map(|c| c.user.id)
                     .ok_or_else(|| {
                         Error::new(
@@ -112,6 +113,16 @@ impl Booking {
                         )
                     })?
             };
+            // Someone else's list is theirs to read, or a reader's of all conferences.
+            if uid != caller.id {
+                let rights = &caller.rights;
+                if !rights.has(Permission::ReadAll) && !rights.has(Permission::Update) {
+                    return Err(Error::new(
+                        ErrorCode::NoAccessToConference,
+                        format!("You have no access to the conferences of '{user_name}'."),
+                    ));
+                }
+            }
             let list = conferences::in_window(conn, from, to, Some(uid))?;
             Ok(keep(list, filter, now))
         })
