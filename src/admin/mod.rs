@@ -6,7 +6,7 @@ mod views;
 use crate::app::App;
 use crate::config::BridgeConfig;
 use crate::domain::rights::Permission;
-use crate::domain::{Error, ErrorCode, User};
+use crate::domain::{Error, ErrorCode, StoredStatus, User};
 use crate::soap::auth::Denied;
 use crate::soap::server::{authenticate, unauthorized};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -252,7 +252,7 @@ async fn defective(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpRe
         let (from, to) = q.read(app.booking.now(), 400)?;
         Ok(app
             .booking
-            .defective(from, to)?
+            .in_status(StoredStatus::Defective, from, to)?
             .iter()
             .map(views::defective)
             .collect::<Vec<_>>())
@@ -283,7 +283,7 @@ async fn requests(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpRes
         let (from, to) = q.read(app.booking.now(), 400)?;
         Ok(app
             .booking
-            .requests(from, to)?
+            .in_status(StoredStatus::MeetingRequest, from, to)?
             .iter()
             .map(views::defective)
             .collect::<Vec<_>>())

@@ -1,12 +1,12 @@
-//! Administering the bridge inventory, and what administrators read about routing: a
-//! conference's plan, the Defective meetings, a bridge's load over time. Every change to a
+//! Administering the bridge inventory, and what administrators read about a bridge: its
+//! load over time. Every change to a
 //! bridge re-plans the meetings it affects in the same transaction.
 use super::Booking;
-use crate::domain::{Conference, Error, ErrorCode, StoredStatus, User};
+use crate::domain::{Error, ErrorCode, User};
 use crate::planner::capacity::timeline;
 use crate::planner::Units;
+use crate::store::bridge_loads;
 use crate::store::bridges::{self, StoredBridge};
-use crate::store::{bridge_loads, conferences};
 use chrono::{DateTime, Utc};
 
 fn invalid(b: &StoredBridge) -> Result<(), Error> {
@@ -122,21 +122,6 @@ impl Booking {
             self.heal(conn, now, by)?;
             Ok(())
         })
-    }
-
-    /// The Defective meetings overlapping [from, to), earliest first.
-    pub fn defective(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Conference>, Error> {
-        let list = self
-            .store
-            .read(|conn| conferences::in_window(conn, from, to, None))?;
-        Ok(list
-            .into_iter()
-            .filter(|c| c.status == StoredStatus::Defective)
-            .collect())
     }
 
     /// The load planned on bridge `id` over [from, to), as steps.

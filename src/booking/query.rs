@@ -128,6 +128,20 @@ impl Booking {
         })
     }
 
+    /// The meetings in `status` overlapping [from, to), earliest first (the admin lists of
+    /// Defective meetings and of meeting requests).
+    pub fn in_status(
+        &self,
+        status: StoredStatus,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<Conference>, Error> {
+        let list = self
+            .store
+            .read(|conn| conferences::in_window(conn, from, to, None))?;
+        Ok(list.into_iter().filter(|c| c.status == status).collect())
+    }
+
     pub fn for_systems(
         &self,
         system_ids: &[i64],

@@ -57,6 +57,29 @@ pub(super) fn plan_windows(
     Ok(planner::plan(&req, windows, &inventory, &load))
 }
 
+/// A stored meeting checked again as if it were saved now: what stands in its systems' way,
+/// and its route.
+pub(super) fn check_again(
+    conn: &mut DbConnection,
+    c: &Conference,
+) -> Result<(Vec<conferences::Conflict>, RoutePlan), Error> {
+    let ids = system_ids(c);
+    let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
+        .pop()
+        .unwrap_or_default();
+    let plan = plan_windows(
+        conn,
+        &c.participants,
+        &c.settings,
+        c.route.as_ref(),
+        &[(c.start, c.end)],
+        &[c.id],
+    )?
+    .pop()
+    .unwrap_or(RoutePlan::Direct);
+    Ok((conflicts, plan))
+}
+
 /// Writes what `m` holds: its systems when `reserve`, and its place on a bridge while it is
 /// booked on one.
 pub(super) fn hold(conn: &mut DbConnection, m: &Conference, reserve: bool) -> Result<(), Error> {
@@ -126,20 +149,7 @@ impl Booking {
                 }
             }
         }
-        let ids = system_ids(&c);
-        let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
-            .pop()
-            .unwrap_or_default();
-        let plan = plan_windows(
-            conn,
-            &c.participants,
-            &c.settings,
-            c.route.as_ref(),
-            &[(c.start, c.end)],
-            &[c.id],
-        )?
-        .pop()
-        .unwrap_or(RoutePlan::Direct);
+        let (conflicts, plan) = check_again(conn, &c)?;
         let routed = matches!(plan, RoutePlan::Bridge(_));
         let unchanged = c.route.as_ref() == Some(&plan) && c.status == StoredStatus::Booked;
         if unchanged || (!routed && c.status == StoredStatus::Defective && leaving.is_none()) {

@@ -1,11 +1,10 @@
 //! The users side of the remote setup API: listing users, checking permissions, service
 //! accounts for integrations, primary systems, and what a user may book.
-use super::routing::{hold, plan_windows, system_ids};
+use super::routing::{check_again, hold, system_ids};
 use super::save::{decide, log};
 use super::Booking;
 use crate::directory::password;
 use crate::domain::rights::{self, plain_user_name, Permission};
-use crate::domain::route::RoutePlan;
 use crate::domain::{BookingMode, Conference, StoredStatus, TransactionType};
 use crate::domain::{Error, ErrorCode, System, SystemCategory, User};
 use crate::store::users::{self, Source};
@@ -188,21 +187,6 @@ impl Booking {
             .collect())
     }
 
-    /// The meeting requests overlapping [from, to), earliest first.
-    pub fn requests(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<Conference>, Error> {
-        let list = self
-            .store
-            .read(|conn| conferences::in_window(conn, from, to, None))?;
-        Ok(list
-            .into_iter()
-            .filter(|c| c.status == StoredStatus::MeetingRequest)
-            .collect())
-    }
-
     /// Approves or rejects a meeting request (and every waiting occurrence of a series).
     pub fn decide_request(&self, id: i64, approve: bool, by: &User) -> Result<(), Error> {
         if !by.rights.has(Permission::ApproveMeeting) {
@@ -274,21 +258,8 @@ impl Booking {
         c.version += 1;
         let mut reserve = false;
         if approve {
-            let ids = system_ids(&c);
-            lock_systems(conn, &ids)?;
-            let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
-                .pop()
-                .unwrap_or_default();
-            let plan = plan_windows(
-                conn,
-                &c.participants,
-                &c.settings,
-                c.route.as_ref(),
-                &[(c.start, c.end)],
-                &[c.id],
-            )?
-            .pop()
-            .unwrap_or(RoutePlan::Direct);
+            lock_systems(conn, &system_ids(&c))?;
+            let (conflicts, plan) = check_again(conn, &c)?;
             let verdict = decide(BookingMode::BestEffortForced, &conflicts, &plan)?;
             c.status = verdict.status;
             c.defective_reason = verdict.reason;
