@@ -1,6 +1,5 @@
-//! Administering the bridge inventory, and what administrators read about a bridge: its
-//! load over time. Every change to a
-//! bridge re-plans the meetings it affects in the same transaction.
+//! Administering the bridge inventory, and a bridge's planned load over time. Every change
+//! to a bridge re-plans the meetings it affects in the same transaction.
 use super::Booking;
 use crate::domain::{Error, ErrorCode, User};
 use crate::planner::capacity::timeline;
