@@ -3,6 +3,7 @@ pub mod admin;
 pub mod api;
 pub mod app;
 pub mod booking;
+pub mod bridges;
 pub mod config;
 pub mod contract;
 pub mod directory;
