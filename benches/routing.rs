@@ -52,6 +52,7 @@ fn inventory() -> Vec<StoredBridge> {
                         pin: PinPolicy::Auto { length: 6 },
                         web_url: None,
                     },
+                    reachable: true,
                 },
                 address: format!("https://bridge-{n}.example.com"),
                 username: "admin".into(),

@@ -39,6 +39,7 @@ pub fn build(config: &Config) -> Result<App, String> {
     booking.directory = ldap.clone();
     booking.domain = config.directory.domain.clone();
     booking.licensing = licensing(&config.licensing);
+    booking.lead = chrono::Duration::seconds(config.launcher.lead_seconds.max(0));
     let configured = config
         .bridges
         .iter()

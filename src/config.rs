@@ -27,6 +27,32 @@ pub struct Config {
     pub groups: Vec<GroupConfig>,
     pub directory: DirectoryConfig,
     pub licensing: LicensingConfig,
+    pub launcher: LauncherConfig,
+}
+
+/// The worker that makes booked meetings live on their bridges.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LauncherConfig {
+    pub enabled: bool,
+    /// Meetings are provisioned on their bridge this long before they start (Pexip takes up
+    /// to a minute to spread configuration to its nodes; a 09:00 rush needs headroom).
+    pub lead_seconds: i64,
+    /// How often due jobs are looked for.
+    pub poll_millis: u64,
+    /// How often each bridge's health is asked for.
+    pub health_seconds: u64,
+}
+
+impl Default for LauncherConfig {
+    fn default() -> Self {
+        LauncherConfig {
+            enabled: true,
+            lead_seconds: 300,
+            poll_millis: 1000,
+            health_seconds: 30,
+        }
+    }
 }
 
 impl Default for Config {
@@ -44,6 +70,7 @@ impl Default for Config {
             groups: Vec::new(),
             directory: DirectoryConfig::default(),
             licensing: LicensingConfig::default(),
+            launcher: LauncherConfig::default(),
         }
     }
 }
@@ -293,6 +320,7 @@ impl BridgeConfig {
                     per_conference: c.per_conference.unwrap_or(typical.per_conference),
                 },
                 numbering: self.numbering.clone(),
+                reachable: true,
             },
             address: self.address.clone(),
             username: self.username.clone(),

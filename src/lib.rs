@@ -8,6 +8,7 @@ pub mod config;
 pub mod contract;
 pub mod directory;
 pub mod domain;
+pub mod launcher;
 pub mod planner;
 pub mod soap;
 pub mod store;

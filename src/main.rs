@@ -117,6 +117,17 @@ fn blocking_threads(c: &Config, workers: usize) -> usize {
 
 fn serve(c: Config) -> Result<(), String> {
     let app = Arc::new(app::build(&c)?);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let launcher = c.launcher.enabled.then(|| {
+        bridgebook::launcher::start(
+            app.clone(),
+            bridgebook::launcher::Timing {
+                poll: std::time::Duration::from_millis(c.launcher.poll_millis),
+                health: std::time::Duration::from_secs(c.launcher.health_seconds),
+            },
+            stop.clone(),
+        )
+    });
     let workers = if c.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -143,5 +154,10 @@ fn serve(c: Config) -> Result<(), String> {
         use std::io::Write;
         let _ = std::io::stdout().flush();
         http.run().await.map_err(|e| e.to_string())
-    })
+    })?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(l) = launcher {
+        let _ = l.join();
+    }
+    Ok(())
 }

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/bridges/{id}/enable", web::post().to(enable_bridge))
             .route("/bridges/{id}/load", web::get().to(bridge_load))
             .route("/conferences/{id}/route", web::get().to(route))
+            .route("/conferences/{id}/jobs", web::get().to(conference_jobs))
             .route("/conferences/{id}/approve", web::post().to(approve))
             .route("/conferences/{id}/reject", web::post().to(reject))
             .route("/requests", web::get().to(requests))
@@ -307,6 +308,19 @@ async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         let u = app.booking.licence_use()?;
         Ok(serde_json::json!({ "mode": u.mode, "total": u.total, "used": u.used }))
+    })
+    .await
+}
+
+/// The bridge jobs of a conference: what the launcher did, does and will do.
+async fn conference_jobs(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, _| {
+        let list = app
+            .booking
+            .store
+            .read(|conn| crate::store::jobs::of_conference(conn, id))?;
+        Ok(list.iter().map(views::job).collect::<Vec<_>>())
     })
     .await
 }

@@ -96,3 +96,15 @@ pub fn session(s: &crate::store::sessions::Session) -> Value {
         "last_used": format_utc(s.last_used()),
     })
 }
+
+pub fn job(j: &crate::store::jobs::JobView) -> Value {
+    json!({
+        "id": j.id,
+        "bridge_id": j.bridge_id,
+        "kind": j.kind,
+        "due": format_utc(crate::domain::time::from_epoch(j.due_at)),
+        "state": j.state,
+        "attempts": j.attempts,
+        "last_error": j.last_error,
+    })
+}

@@ -28,6 +28,8 @@ pub struct Booking {
     /// The domain of generated account names (DOMAIN\\name).
     pub domain: String,
     pub licensing: Licensing,
+    /// How long before its start a meeting is provisioned on its bridge.
+    pub lead: chrono::Duration,
 }
 
 pub use bridges::LoadStep;
@@ -54,6 +56,7 @@ impl Booking {
             directory: None,
             domain: "BRIDGEBOOK".into(),
             licensing: Licensing::Off,
+            lead: chrono::Duration::minutes(5),
         }
     }
 

@@ -6,11 +6,11 @@ use super::series::series_of;
 use super::Booking;
 use crate::domain::route::RoutePlan;
 use crate::domain::{
-    BookingMode, CallType, Conference, Error, Participant, Preference, Settings, StoredStatus,
-    TransactionType, User,
+    BookingMode, CallType, Conference, Direction, Error, Participant, Preference, Settings,
+    StoredStatus, TransactionType, User,
 };
 use crate::planner::{self, Quality, RouteRequest};
-use crate::store::{bridge_loads, bridges, conferences, lock_routing, DbConnection};
+use crate::store::{bridge_loads, bridges, conferences, jobs, lock_routing, DbConnection};
 use chrono::{DateTime, Utc};
 use rand::Rng;
 
@@ -25,6 +25,27 @@ pub(super) fn plan_windows(
     previous: Option<&RoutePlan>,
     windows: &[Window],
     except: &[i64],
+) -> Result<Vec<RoutePlan>, Error> {
+    plan_avoiding(
+        conn,
+        participants,
+        settings,
+        previous,
+        windows,
+        except,
+        None,
+    )
+}
+
+/// As [`plan_windows`], never choosing bridge `avoid` (one that just failed the meeting).
+pub(super) fn plan_avoiding(
+    conn: &mut DbConnection,
+    participants: &[Participant],
+    settings: &Settings,
+    previous: Option<&RoutePlan>,
+    windows: &[Window],
+    except: &[i64],
+    avoid: Option<i64>,
 ) -> Result<Vec<RoutePlan>, Error> {
     let fresh_pin: String = {
         let mut rng = rand::thread_rng();
@@ -52,7 +73,8 @@ pub(super) fn plan_windows(
     }
     // Two writers placing meetings at once must not both take a bridge's last room.
     lock_routing(conn)?;
-    let inventory = bridges::inventory(conn)?;
+    let mut inventory = bridges::inventory(conn)?;
+    inventory.retain(|b| Some(b.id) != avoid);
     let load = bridge_loads::overlapping(conn, windows, except)?;
     Ok(planner::plan(&req, windows, &inventory, &load))
 }
@@ -62,39 +84,24 @@ pub(super) fn plan_windows(
 pub(super) fn check_again(
     conn: &mut DbConnection,
     c: &Conference,
+    avoid: Option<i64>,
 ) -> Result<(Vec<conferences::Conflict>, RoutePlan), Error> {
     let ids = system_ids(c);
     let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
         .pop()
         .unwrap_or_default();
-    let plan = plan_windows(
+    let plan = plan_avoiding(
         conn,
         &c.participants,
         &c.settings,
         c.route.as_ref(),
         &[(c.start, c.end)],
         &[c.id],
+        avoid,
     )?
     .pop()
     .unwrap_or(RoutePlan::Direct);
     Ok((conflicts, plan))
-}
-
-/// Writes what `m` holds: its systems when `reserve`, and its place on a bridge while it is
-/// booked on one.
-pub(super) fn hold(conn: &mut DbConnection, m: &Conference, reserve: bool) -> Result<(), Error> {
-    let ids = if reserve && m.status != StoredStatus::Deleted {
-        system_ids(m)
-    } else {
-        Vec::new()
-    };
-    conferences::reserve(conn, m.id, &ids, m.start, m.end)?;
-    match (&m.status, &m.route) {
-        (StoredStatus::Booked, Some(RoutePlan::Bridge(r))) => {
-            bridge_loads::hold(conn, m.id, r, m.start, m.end)
-        }
-        _ => bridge_loads::release(conn, m.id),
-    }
 }
 
 pub(super) fn system_ids(c: &Conference) -> Vec<i64> {
@@ -110,6 +117,41 @@ pub(super) fn system_ids(c: &Conference) -> Vec<i64> {
 }
 
 impl Booking {
+    /// Writes what `m` holds: its systems when `reserve`, its place on a bridge while it is
+    /// booked on one, and the bridge jobs that make it live there.
+    pub(super) fn hold(
+        &self,
+        conn: &mut DbConnection,
+        m: &Conference,
+        reserve: bool,
+    ) -> Result<(), Error> {
+        let ids = if reserve && m.status != StoredStatus::Deleted {
+            system_ids(m)
+        } else {
+            Vec::new()
+        };
+        conferences::reserve(conn, m.id, &ids, m.start, m.end)?;
+        let placement = match (&m.status, &m.route) {
+            (StoredStatus::Booked, Some(RoutePlan::Bridge(r))) => {
+                bridge_loads::hold(conn, m.id, r, m.start, m.end)?;
+                Some(jobs::Placement {
+                    bridge_id: r.bridge_id,
+                    start: m.start,
+                    end: m.end,
+                    dials_out: m.settings.webex_sip_url.is_some()
+                        || m.participants
+                            .iter()
+                            .any(|p| p.call_type.direction() == Direction::DialOut),
+                })
+            }
+            _ => {
+                bridge_loads::release(conn, m.id)?;
+                None
+            }
+        };
+        jobs::schedule(conn, m.id, placement, self.lead, Utc::now())
+    }
+
     /// Plans again every future Defective meeting that no bridge could host, earliest
     /// first; those that now fit become bookings on a bridge, each with a transaction row.
     pub(super) fn heal(
@@ -149,7 +191,7 @@ impl Booking {
                 }
             }
         }
-        let (conflicts, plan) = check_again(conn, &c)?;
+        let (conflicts, plan) = check_again(conn, &c, leaving)?;
         let routed = matches!(plan, RoutePlan::Bridge(_));
         let unchanged = c.route.as_ref() == Some(&plan) && c.status == StoredStatus::Booked;
         if unchanged || (!routed && c.status == StoredStatus::Defective && leaving.is_none()) {
@@ -162,13 +204,38 @@ impl Booking {
         c.defective_reason = verdict.reason;
         c.route = Some(plan);
         conferences::update(conn, &c, previous)?;
-        hold(conn, &c, verdict.reserve)?;
+        self.hold(conn, &c, verdict.reserve)?;
         c.transaction_id = log(conn, &c, TransactionType::Updated, by.id)?;
         if c.is_occurrence() {
             let mut series = series_of(conn, &c)?;
             refresh_series_status(conn, &mut series, by)?;
         }
         Ok(c.status == StoredStatus::Booked)
+    }
+
+    /// A bridge answers again: Defective meetings may now go on it.
+    pub fn bridge_answers_again(&self) -> Result<(), Error> {
+        let now = self.now();
+        self.store
+            .write(|conn| self.heal(conn, now, &User::system()).map(|_| ()))
+    }
+
+    /// The launcher could not make meeting `id` live on bridge `failed`: it moves to another
+    /// bridge with room (new dial-in details, a transaction row) or becomes Defective with
+    /// the reason (also a transaction row).
+    pub fn move_off(&self, id: i64, failed: i64) -> Result<(), Error> {
+        let now = self.now();
+        self.store.write(|conn| {
+            let Some(c) = conferences::get(conn, id)? else {
+                return Ok(());
+            };
+            let on_it = matches!(&c.route, Some(RoutePlan::Bridge(r)) if r.bridge_id == failed);
+            if c.status != StoredStatus::Booked || c.end <= now || !on_it {
+                return Ok(());
+            }
+            self.replan(conn, c, &User::system(), Some(failed))?;
+            Ok(())
+        })
     }
 
     /// Plans again the future meetings of a bridge that changed: they stay where they still

@@ -1,5 +1,5 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
-use super::routing::{hold, plan_windows};
+use super::routing::plan_windows;
 use super::series::series_of;
 use super::{Booked, Booking};
 use crate::directory::remember;
@@ -143,7 +143,7 @@ impl Booking {
                 TransactionType::New
             }
         };
-        hold(conn, &conf, verdict.reserve)?;
+        self.hold(conn, &conf, verdict.reserve)?;
         conf.transaction_id = log(conn, &conf, kind, by.id)?;
         Ok(conf)
     }

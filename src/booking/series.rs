@@ -2,7 +2,7 @@
 //! a series with its occurrences. A series is a conference row holding the pattern; each
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
-use super::routing::{hold, plan_windows, system_ids};
+use super::routing::{plan_windows, system_ids};
 use super::save::{awaiting_approval, decide, log};
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
@@ -467,7 +467,7 @@ impl Booking {
                     m.version = o.version + 1;
                     m.series.series_id = Some(series.id);
                     conferences::update(conn, &m, o.version)?;
-                    hold(conn, &m, reserve[*n])?;
+                    self.hold(conn, &m, reserve[*n])?;
                     let kind = if m.status == StoredStatus::Deleted {
                         TransactionType::Deleted
                     } else {
@@ -480,7 +480,7 @@ impl Booking {
                     m.version = 1;
                     m.series.series_id = Some(series.id);
                     m.id = conferences::insert(conn, &m, by.id)?;
-                    hold(conn, &m, reserve[*n])?;
+                    self.hold(conn, &m, reserve[*n])?;
                     let kind = if m.status == StoredStatus::Deleted {
                         TransactionType::Deleted
                     } else {
@@ -595,7 +595,7 @@ impl Booking {
             m.defective_reason = verdict.reason;
             m.route = Some(plan);
             conferences::update(conn, &m, occ.version)?;
-            hold(conn, &m, verdict.reserve)?;
+            self.hold(conn, &m, verdict.reserve)?;
             m.transaction_id = log(conn, &m, TransactionType::Updated, by.id)?;
             touch(conn, &mut head, by)?;
             Ok(m)

@@ -1,6 +1,6 @@
 //! The users side of the remote setup API: listing users, checking permissions, service
 //! accounts for integrations, primary systems, and what a user may book.
-use super::routing::{check_again, hold, system_ids};
+use super::routing::{check_again, system_ids};
 use super::save::{decide, log};
 use super::Booking;
 use crate::directory::password;
@@ -259,7 +259,7 @@ impl Booking {
         let mut reserve = false;
         if approve {
             lock_systems(conn, &system_ids(&c))?;
-            let (conflicts, plan) = check_again(conn, &c)?;
+            let (conflicts, plan) = check_again(conn, &c, None)?;
             let verdict = decide(BookingMode::BestEffortForced, &conflicts, &plan)?;
             c.status = verdict.status;
             c.defective_reason = verdict.reason;
@@ -269,7 +269,7 @@ impl Booking {
             c.status = StoredStatus::Rejected;
         }
         conferences::update(conn, &c, previous)?;
-        hold(conn, &c, reserve)?;
+        self.hold(conn, &c, reserve)?;
         log(conn, &c, TransactionType::Updated, by.id)?;
         Ok(())
     }

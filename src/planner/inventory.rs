@@ -114,6 +114,13 @@ pub struct Bridge {
     pub capabilities: Capabilities,
     pub capacity: CapacityModel,
     pub numbering: Numbering,
+    /// Whether its management API answered lately; an unreachable bridge takes no meetings.
+    #[serde(default = "reachable")]
+    pub reachable: bool,
+}
+
+fn reachable() -> bool {
+    true
 }
 
 impl Bridge {

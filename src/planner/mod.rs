@@ -127,7 +127,7 @@ impl<'a, 'b> Planning<'a, 'b> {
         for b in ordered {
             match capability_problem(req, b) {
                 Some(why) => {
-                    planning.lacking += usize::from(b.enabled);
+                    planning.lacking += usize::from(b.enabled && b.reachable);
                     planning.unfit.push(format!("{}: {why}", b.name));
                 }
                 None => {
@@ -362,6 +362,9 @@ fn capability_problem(req: &RouteRequest, b: &Bridge) -> Option<String> {
     let caps = &b.capabilities;
     if !b.enabled {
         return Some("disabled".into());
+    }
+    if !b.reachable {
+        return Some("unreachable: its management API does not answer".into());
     }
     let ports = req
         .participants

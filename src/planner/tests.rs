@@ -43,6 +43,7 @@ fn bridge(id: i64, name: &str, priority: i32, total: f64) -> Bridge {
             pin: PinPolicy::None,
             web_url: None,
         },
+        reachable: true,
     }
 }
 

@@ -29,6 +29,7 @@ struct Row {
     capabilities: String,
     capacity: String,
     numbering: String,
+    reachable: bool,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -81,6 +82,7 @@ fn bridge_of(r: Row) -> Result<StoredBridge, Error> {
             capabilities: parsed("capabilities", r.id, &r.capabilities)?,
             capacity: parsed("capacity", r.id, &r.capacity)?,
             numbering: parsed("numbering", r.id, &r.numbering)?,
+            reachable: r.reachable,
             name: r.name,
         },
         address: r.address,
@@ -143,4 +145,16 @@ pub fn update(conn: &mut DbConnection, b: &StoredBridge) -> Result<(), Error> {
 pub fn remove(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     diesel::delete(bridges::table.find(id)).execute(conn)?;
     Ok(())
+}
+
+/// Records whether the bridge's management API answers.
+pub fn set_reachable(conn: &mut DbConnection, id: i64, reachable: bool) -> Result<bool, Error> {
+    let changed = diesel::update(
+        bridges::table
+            .find(id)
+            .filter(bridges::reachable.ne(reachable)),
+    )
+    .set(bridges::reachable.eq(reachable))
+    .execute(conn)?;
+    Ok(changed > 0)
 }

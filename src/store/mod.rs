@@ -3,6 +3,7 @@
 pub mod bridge_loads;
 pub mod bridges;
 pub mod conferences;
+pub mod jobs;
 pub mod schema;
 pub mod sessions;
 pub mod systems;

@@ -100,6 +100,21 @@ diesel::table! {
         capabilities -> Text,
         capacity -> Text,
         numbering -> Text,
+        reachable -> Bool,
+    }
+}
+
+diesel::table! {
+    bridge_jobs (id) {
+        id -> BigInt,
+        conference_id -> BigInt,
+        bridge_id -> BigInt,
+        kind -> Text,
+        due_at -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
     }
 }
 
@@ -174,5 +189,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     bridge_load_reach,
     groups,
     user_groups,
-    client_sessions
+    client_sessions,
+    bridge_jobs
 );

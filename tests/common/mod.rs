@@ -47,6 +47,8 @@ pub struct Options {
     pub booking_window_days: i64,
     /// Appended to the configuration file, e.g. `[[bridge]]` tables.
     pub extra_config: String,
+    /// Run the launcher (off unless a test drives real bridges or simulators).
+    pub launcher: bool,
 }
 
 impl Default for Options {
@@ -56,6 +58,7 @@ impl Default for Options {
             max_body_bytes: 1024 * 1024,
             booking_window_days: 365,
             extra_config: String::new(),
+            launcher: false,
         }
     }
 }
@@ -97,6 +100,11 @@ listen = "127.0.0.1:0"
 database_url = "{url}"
 max_body_bytes = {max}
 workers = 2
+[launcher]
+enabled = {launcher}
+lead_seconds = 2
+poll_millis = 200
+health_seconds = 1
 [booking]
 transactions_page_size = {page}
 booking_window_days = {window}
@@ -135,6 +143,7 @@ password_hash = "{hash}"
             max = o.max_body_bytes,
             page = o.transactions_page_size,
             window = o.booking_window_days,
+            launcher = o.launcher,
             hash = password_hash(),
         ) + &o.extra_config;
         let cfg = dir.path().join("bridgebook.toml");

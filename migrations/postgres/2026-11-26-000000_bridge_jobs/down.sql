@@ -1,0 +1,2 @@
+ALTER TABLE bridges DROP COLUMN reachable;
+DROP TABLE bridge_jobs;

@@ -1,0 +1,211 @@
+//! The launcher: a worker that claims due bridge jobs, drives the bridge's adapter, and
+//! records what happened; and the health poll that tells the planner which bridges answer.
+//! Jobs live in the database, so they survive a restart; on PostgreSQL several instances
+//! share them (claims skip rows another worker holds).
+mod adapters;
+mod meeting;
+
+use crate::app::App;
+use crate::bridges::BridgeError;
+use crate::domain::Error;
+use crate::store::jobs::{self, Job, Kind};
+use crate::store::{bridges, conferences};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// How often the worker looks for due jobs, and polls the bridges' health.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub poll: std::time::Duration,
+    pub health: std::time::Duration,
+}
+
+/// A job that failed for a reason worth retrying is tried again after this (doubling).
+const FIRST_RETRY_SECONDS: i64 = 5;
+const MAX_RETRY_SECONDS: i64 = 300;
+/// A provisioning that still fails this close to the start moves the meeting elsewhere.
+const GIVE_UP_BEFORE_START: i64 = 60;
+const ATTEMPTS_BEFORE_MOVING: i32 = 3;
+const LEASE_SECONDS: i64 = 120;
+const BATCH: i64 = 16;
+
+/// When to try a job again after its `attempts`-th failure.
+pub fn retry_at(now: DateTime<Utc>, attempts: i32) -> DateTime<Utc> {
+    let shift = attempts.clamp(1, 16) as u32 - 1;
+    let wait = (FIRST_RETRY_SECONDS << shift).min(MAX_RETRY_SECONDS);
+    now + Duration::seconds(wait)
+}
+
+/// Whether a provisioning that failed is given up on its bridge: the bridge refused it, or
+/// it kept failing and the start is near.
+pub fn give_up(
+    error: &BridgeError,
+    attempts: i32,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    match error {
+        BridgeError::Refused { .. } => true,
+        BridgeError::Unreachable(_) => {
+            attempts >= ATTEMPTS_BEFORE_MOVING
+                && start - now <= Duration::seconds(GIVE_UP_BEFORE_START)
+        }
+    }
+}
+
+/// Starts the worker thread; it stops when `stop` is set.
+pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::Builder::new()
+        .name("launcher".into())
+        .spawn(move || {
+            let mut last_health = std::time::Instant::now() - timing.health;
+            while !stop.load(Ordering::Relaxed) {
+                if last_health.elapsed() >= timing.health {
+                    if let Err(e) = poll_health(&app) {
+                        tracing::warn!("bridge health poll: {}", e.message);
+                    }
+                    last_health = std::time::Instant::now();
+                }
+                match run_due(&app) {
+                    Ok(0) => std::thread::sleep(timing.poll),
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!("launcher: {}", e.message);
+                        std::thread::sleep(timing.poll);
+                    }
+                }
+            }
+        })
+        .expect("the launcher thread starts")
+}
+
+/// Runs the jobs due now; returns how many it ran.
+pub fn run_due(app: &App) -> Result<usize, Error> {
+    let now = Utc::now();
+    let claimed = app
+        .booking
+        .store
+        .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
+    for job in &claimed {
+        run(app, job)?;
+    }
+    Ok(claimed.len())
+}
+
+fn run(app: &App, job: &Job) -> Result<(), Error> {
+    let store = &app.booking.store;
+    let (conference, bridge) = store.read(|conn| {
+        Ok((
+            conferences::get(conn, job.conference_id)?,
+            bridges::get(conn, job.bridge_id)?,
+        ))
+    })?;
+    let reference = meeting::reference(job.conference_id);
+    let Some(bridge) = bridge else {
+        return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
+    };
+    let Some(adapter) = adapters::for_bridge(&bridge) else {
+        let why = format!(
+            "no adapter drives {} bridges yet",
+            bridge.bridge.family.as_str()
+        );
+        return store.write(|conn| jobs::fail(conn, job.id, &why, None));
+    };
+    let outcome = match (job.kind, &conference) {
+        (Kind::TearDown, _) => adapter.tear_down(&reference),
+        (kind, Some(c)) => match meeting::of(c) {
+            Some(m) if kind == Kind::Provision => adapter.provision(&m),
+            Some(m) => adapter.dial_out(&m),
+            None => Ok(()),
+        },
+        (_, None) => Ok(()),
+    };
+    let now = Utc::now();
+    match outcome {
+        Ok(()) => store.write(|conn| {
+            bridges::set_reachable(conn, bridge.bridge.id, true)?;
+            jobs::finish(conn, job.id)
+        }),
+        Err(e) => {
+            let text = e.to_string();
+            tracing::warn!(bridge = %bridge.bridge.name, job = job.id, "bridge job failed: {text}");
+            let unreachable = matches!(e, BridgeError::Unreachable(_));
+            let moving = job.kind == Kind::Provision
+                && conference
+                    .as_ref()
+                    .is_some_and(|c| give_up(&e, job.attempts, c.start, now));
+            store.write(|conn| {
+                if unreachable {
+                    bridges::set_reachable(conn, bridge.bridge.id, false)?;
+                }
+                let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
+                    .then(|| retry_at(now, job.attempts));
+                jobs::fail(conn, job.id, &text, retry)
+            })?;
+            if moving {
+                app.booking.move_off(job.conference_id, bridge.bridge.id)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Asks every enabled bridge with an adapter how it is; one that answers again makes room
+/// for Defective meetings.
+pub fn poll_health(app: &App) -> Result<(), Error> {
+    let store = &app.booking.store;
+    for b in store.read(bridges::all)? {
+        if !b.bridge.enabled {
+            continue;
+        }
+        let Some(adapter) = adapters::for_bridge(&b) else {
+            continue;
+        };
+        let answers = adapter.health().is_ok();
+        let changed = store.write(|conn| bridges::set_reachable(conn, b.bridge.id, answers))?;
+        if changed && answers {
+            app.booking.bridge_answers_again()?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retries_back_off() {
+        let t = Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap();
+        let waits: Vec<i64> = (1..=8)
+            .map(|n| (retry_at(t, n) - t).num_seconds())
+            .collect();
+        assert_eq!(waits, vec![5, 10, 20, 40, 80, 160, 300, 300]);
+    }
+
+    #[test]
+    fn when_provisioning_moves_elsewhere() {
+        let t = Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap();
+        let down = BridgeError::Unreachable("timeout".into());
+        let no = BridgeError::Refused {
+            code: "400".into(),
+            message: "no".into(),
+        };
+        let table = [
+            ("refused at once", &no, 1, 600, true),
+            ("down, first try, start far", &down, 1, 600, false),
+            ("down, third try, start far", &down, 3, 600, false),
+            ("down, second try, start near", &down, 2, 30, false),
+            ("down, third try, start near", &down, 3, 30, true),
+        ];
+        for (name, e, attempts, seconds_left, want) in table {
+            assert_eq!(
+                give_up(e, attempts, t + Duration::seconds(seconds_left), t),
+                want,
+                "{name}"
+            );
+        }
+    }
+}
