@@ -10,5 +10,6 @@ pub mod directory;
 pub mod domain;
 pub mod launcher;
 pub mod planner;
+pub mod sim;
 pub mod soap;
 pub mod store;

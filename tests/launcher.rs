@@ -101,3 +101,116 @@ fn bookings_write_their_bridge_jobs() {
         );
     }
 }
+
+fn seconds_from_now(s: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(s))
+        .format("%Y-%m-%d %H:%M:%SZ")
+        .to_string()
+}
+
+/// Waits up to `seconds` for `check` to hold.
+fn eventually(seconds: u64, what: &str, check: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if check() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{what}: not within {seconds} s");
+}
+
+#[test]
+fn a_meeting_goes_live_on_its_bridge_and_is_torn_down() {
+    use bridgebook::sim::cms::CmsSim;
+    let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let bridge = format!(
+        r#"
+[[bridge]]
+name = "cms-osl"
+family = "meeting-server"
+address = "{}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 40 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
+"#,
+        sim.base
+    );
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: bridge,
+            launcher: true,
+            ..Options::default()
+        },
+    );
+    let c = Client::new(&s);
+    let parts = tms(1) + &tms(2) + &tms(3) + &external("SIP ->", "bob@partner.example");
+    let booking = |start: i64, end: i64| {
+        format!(
+            "<ConferenceId>-1</ConferenceId><Title>Live</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{parts}</Participants>",
+            seconds_from_now(start),
+            seconds_from_now(end)
+        )
+    };
+    let saved = c.save(&booking(4, 9), "Strict");
+    saved.ok();
+    let id = saved.get("ConferenceId").unwrap();
+    // Provisioned ahead of the start (lead time 2 s in tests), with its dial-in details.
+    eventually(6, "coSpace created", || {
+        sim.with(|st| st.co_spaces.len() == 1)
+    });
+    let space = sim.with(|st| st.co_spaces[0].clone());
+    assert_eq!(space.name, format!("bb-{id}"));
+    assert_eq!(space.uri, "8100");
+    // At the start the dial-out is called; at the end the call and the coSpace go.
+    eventually(8, "dial-out called", || {
+        sim.with(|st| {
+            st.calls
+                .iter()
+                .any(|call| call.legs == vec!["bob@partner.example"])
+        })
+    });
+    eventually(10, "torn down after the end", || {
+        sim.with(|st| st.co_spaces.is_empty() && st.calls.is_empty())
+    });
+    assert_eq!(
+        jobs(&s, &id),
+        pairs(&[
+            ("provision", "done"),
+            ("dial_out", "done"),
+            ("tear_down", "done")
+        ])
+    );
+
+    // EndConferenceById ends a live meeting on the bridge at once.
+    let second = c.save(&booking(3, 600), "Strict");
+    let id2 = second.get("ConferenceId").unwrap();
+    eventually(8, "second meeting live", || {
+        sim.with(|st| !st.calls.is_empty())
+    });
+    c.call(
+        "EndConferenceById",
+        &format!("<ConferenceId>{id2}</ConferenceId>"),
+    )
+    .ok();
+    eventually(5, "ended on the bridge", || {
+        sim.with(|st| st.co_spaces.is_empty() && st.calls.is_empty())
+    });
+    // A deleted booking that was made live is removed from the bridge.
+    let third = c.save(&booking(3, 600), "Strict");
+    let id3 = third.get("ConferenceId").unwrap();
+    eventually(8, "third meeting provisioned", || {
+        sim.with(|st| st.co_spaces.len() == 1)
+    });
+    c.call(
+        "DeleteConferenceById",
+        &format!("<ConferenceId>{id3}</ConferenceId>"),
+    )
+    .ok();
+    eventually(5, "removed from the bridge", || {
+        sim.with(|st| st.co_spaces.is_empty())
+    });
+    assert_eq!(sim.with(|st| st.counters.unknown_parameters), 0);
+}

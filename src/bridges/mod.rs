@@ -62,3 +62,4 @@ pub trait Adapter: Send + Sync {
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError>;
     fn health(&self) -> Result<Health, BridgeError>;
 }
+pub mod cms;

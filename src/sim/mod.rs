@@ -1,0 +1,3 @@
+//! Simulators of the bridges bookings are driven to, for tests and the demo: each serves
+//! the documented API bridgebook uses, with its rules, faults and limits.
+pub mod cms;
