@@ -42,6 +42,9 @@ pub struct LauncherConfig {
     pub poll_millis: u64,
     /// How often each bridge's health is asked for.
     pub health_seconds: u64,
+    /// A bridge job that failed for a reason worth retrying is tried again after this,
+    /// doubling up to five minutes.
+    pub retry_seconds: i64,
 }
 
 impl Default for LauncherConfig {
@@ -51,6 +54,7 @@ impl Default for LauncherConfig {
             lead_seconds: 300,
             poll_millis: 1000,
             health_seconds: 30,
+            retry_seconds: 5,
         }
     }
 }

@@ -43,6 +43,19 @@ enum Command {
     /// Reads a password from standard input and prints its argon2 hash for a [[user]]
     /// table's password_hash.
     HashPassword,
+    /// Runs a bridge simulator standalone, speaking that family's management API.
+    Sim {
+        /// The bridge family: meeting-server.
+        #[arg(long)]
+        family: String,
+        #[arg(long, default_value = "127.0.0.1:9443")]
+        listen: String,
+        /// API credentials the simulator accepts.
+        #[arg(long, default_value = "admin")]
+        username: String,
+        #[arg(long, default_value = "admin")]
+        password: String,
+    },
 }
 
 fn main() {
@@ -82,6 +95,23 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{}", bridgebook::directory::password::hash(password)?);
             Ok(())
         }
+        Command::Sim {
+            family,
+            listen,
+            username,
+            password,
+        } => match family.as_str() {
+            "meeting-server" => {
+                let sim = bridgebook::sim::cms::CmsSim::start(listen, username, password)
+                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                println!("meeting-server simulator listening on {}", sim.base);
+                sim.wait();
+                Ok(())
+            }
+            other => Err(format!(
+                "no simulator for family '{other}' in this build (available: meeting-server)"
+            )),
+        },
         Command::Migrate => {
             let c = load()?;
             let store =
@@ -124,6 +154,7 @@ fn serve(c: Config) -> Result<(), String> {
             bridgebook::launcher::Timing {
                 poll: std::time::Duration::from_millis(c.launcher.poll_millis),
                 health: std::time::Duration::from_secs(c.launcher.health_seconds),
+                first_retry: chrono::Duration::seconds(c.launcher.retry_seconds),
             },
             stop.clone(),
         )

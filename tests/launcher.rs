@@ -214,3 +214,73 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
     });
     assert_eq!(sim.with(|st| st.counters.unknown_parameters), 0);
 }
+
+#[test]
+fn a_bridge_that_goes_down_loses_its_next_meeting_to_another() {
+    use bridgebook::sim::cms::CmsSim;
+    let a = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let b = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let bridge = |name: &str, base: &str, priority: i32, domain: &str| {
+        format!(
+            r#"
+[[bridge]]
+name = "{name}"
+family = "meeting-server"
+address = "{base}"
+username = "api"
+password = "api-secret"
+priority = {priority}
+capacity = {{ total = 40 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@{domain}" }}
+"#
+        )
+    };
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: bridge("cms-a", &a.base, 1, "a.example.com")
+                + &bridge("cms-b", &b.base, 2, "b.example.com"),
+            launcher: true,
+            ..Options::default()
+        },
+    );
+    let c = Client::new(&s);
+    let saved = c.save(
+        &format!(
+            "<ConferenceId>-1</ConferenceId><Title>Failover</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{}</Participants>",
+            seconds_from_now(6),
+            seconds_from_now(120),
+            tms(1) + &tms(2) + &tms(3)
+        ),
+        "Strict",
+    );
+    assert_eq!(
+        saved.get("JoinUri").as_deref(),
+        Some("sip:8100@a.example.com")
+    );
+    let id = saved.get("ConferenceId").unwrap();
+    a.with(|st| st.down = true);
+    // Provisioning on a fails until the start is near: the meeting moves to b, with new
+    // dial-in details and a transaction row replication clients see.
+    eventually(25, "live on the other bridge", || {
+        b.with(|st| st.co_spaces.len() == 1)
+    });
+    let moved = c.get(&id);
+    let status = moved.get("Status").unwrap_or_default();
+    assert!(status == "Pending" || status == "Ongoing", "{status}");
+    assert_eq!(
+        moved.get("JoinUri").as_deref(),
+        Some("sip:8100@b.example.com")
+    );
+    let log = c.call(
+        "GetTransactionsSince",
+        "<CurrentTransactionId>0</CurrentTransactionId>",
+    );
+    let mine: Vec<String> = all(&log.body, "Transaction")
+        .into_iter()
+        .filter(|t| first(t, "ConferenceId").as_deref() == Some(id.as_str()))
+        .filter_map(|t| first(&t, "TransType"))
+        .collect();
+    assert_eq!(mine, vec!["New", "Updated"], "{}", log.body);
+    assert!(a.with(|st| st.co_spaces.is_empty()));
+}

@@ -19,10 +19,10 @@ use std::sync::Arc;
 pub struct Timing {
     pub poll: std::time::Duration,
     pub health: std::time::Duration,
+    /// A job that failed for a reason worth retrying is tried again after this, doubling.
+    pub first_retry: Duration,
 }
 
-/// A job that failed for a reason worth retrying is tried again after this (doubling).
-const FIRST_RETRY_SECONDS: i64 = 5;
 const MAX_RETRY_SECONDS: i64 = 300;
 /// A provisioning that still fails this close to the start moves the meeting elsewhere.
 const GIVE_UP_BEFORE_START: i64 = 60;
@@ -31,9 +31,9 @@ const LEASE_SECONDS: i64 = 120;
 const BATCH: i64 = 16;
 
 /// When to try a job again after its `attempts`-th failure.
-pub fn retry_at(now: DateTime<Utc>, attempts: i32) -> DateTime<Utc> {
+pub fn retry_at(now: DateTime<Utc>, attempts: i32, first: Duration) -> DateTime<Utc> {
     let shift = attempts.clamp(1, 16) as u32 - 1;
-    let wait = (FIRST_RETRY_SECONDS << shift).min(MAX_RETRY_SECONDS);
+    let wait = (first.num_seconds().max(1) << shift).min(MAX_RETRY_SECONDS);
     now + Duration::seconds(wait)
 }
 
@@ -67,7 +67,7 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
                     }
                     last_health = std::time::Instant::now();
                 }
-                match run_due(&app) {
+                match run_due(&app, timing.first_retry) {
                     Ok(0) => std::thread::sleep(timing.poll),
                     Ok(_) => {}
                     Err(e) => {
@@ -81,19 +81,19 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
 }
 
 /// Runs the jobs due now; returns how many it ran.
-pub fn run_due(app: &App) -> Result<usize, Error> {
+pub fn run_due(app: &App, first_retry: Duration) -> Result<usize, Error> {
     let now = Utc::now();
     let claimed = app
         .booking
         .store
         .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
     for job in &claimed {
-        run(app, job)?;
+        run(app, job, first_retry)?;
     }
     Ok(claimed.len())
 }
 
-fn run(app: &App, job: &Job) -> Result<(), Error> {
+fn run(app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
     let store = &app.booking.store;
     let (conference, bridge) = store.read(|conn| {
         Ok((
@@ -140,7 +140,7 @@ fn run(app: &App, job: &Job) -> Result<(), Error> {
                     bridges::set_reachable(conn, bridge.bridge.id, false)?;
                 }
                 let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
-                    .then(|| retry_at(now, job.attempts));
+                    .then(|| retry_at(now, job.attempts, first_retry));
                 jobs::fail(conn, job.id, &text, retry)
             })?;
             if moving {
@@ -180,7 +180,7 @@ mod tests {
     fn retries_back_off() {
         let t = Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap();
         let waits: Vec<i64> = (1..=8)
-            .map(|n| (retry_at(t, n) - t).num_seconds())
+            .map(|n| (retry_at(t, n, Duration::seconds(5)) - t).num_seconds())
             .collect();
         assert_eq!(waits, vec![5, 10, 20, 40, 80, 160, 300, 300]);
     }

@@ -105,6 +105,7 @@ enabled = {launcher}
 lead_seconds = 2
 poll_millis = 200
 health_seconds = 1
+retry_seconds = 1
 [booking]
 transactions_page_size = {page}
 booking_window_days = {window}
