@@ -4,6 +4,7 @@
 //! share them (claims skip rows another worker holds).
 mod adapters;
 mod meeting;
+pub mod pace;
 
 use crate::app::App;
 use crate::bridges::BridgeError;
@@ -59,6 +60,7 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
     std::thread::Builder::new()
         .name("launcher".into())
         .spawn(move || {
+            let pacer = pace::Pacer::default();
             let mut last_health = std::time::Instant::now() - timing.health;
             while !stop.load(Ordering::Relaxed) {
                 if last_health.elapsed() >= timing.health {
@@ -67,7 +69,7 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
                     }
                     last_health = std::time::Instant::now();
                 }
-                match run_due(&app, timing.first_retry) {
+                match run_due(&app, &pacer, timing.first_retry) {
                     Ok(0) => std::thread::sleep(timing.poll),
                     Ok(_) => {}
                     Err(e) => {
@@ -81,19 +83,19 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
 }
 
 /// Runs the jobs due now; returns how many it ran.
-pub fn run_due(app: &App, first_retry: Duration) -> Result<usize, Error> {
+pub fn run_due(app: &App, pacer: &pace::Pacer, first_retry: Duration) -> Result<usize, Error> {
     let now = Utc::now();
     let claimed = app
         .booking
         .store
         .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
     for job in &claimed {
-        run(app, job, first_retry)?;
+        run(app, job, pacer, first_retry)?;
     }
     Ok(claimed.len())
 }
 
-fn run(app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
+fn run(app: &App, job: &Job, pacer: &pace::Pacer, first_retry: Duration) -> Result<(), Error> {
     let store = &app.booking.store;
     let (conference, bridge) = store.read(|conn| {
         Ok((
@@ -112,11 +114,20 @@ fn run(app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
         );
         return store.write(|conn| jobs::fail(conn, job.id, &why, None));
     };
+    let (id, family) = (bridge.bridge.id, bridge.bridge.family);
     let outcome = match (job.kind, &conference) {
         (Kind::TearDown, _) => adapter.tear_down(&reference),
         (kind, Some(c)) => match meeting::of(c) {
-            Some(m) if kind == Kind::Provision => adapter.provision(&m),
-            Some(m) => adapter.dial_out(&m),
+            Some(m) if kind == Kind::Provision => {
+                pacer.wait(id, family, pace::Operation::Create);
+                adapter.provision(&m)
+            }
+            Some(m) => {
+                for _ in &m.dial_out {
+                    pacer.wait(id, family, pace::Operation::Join);
+                }
+                adapter.dial_out(&m)
+            }
             None => Ok(()),
         },
         (_, None) => Ok(()),
