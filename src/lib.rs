@@ -6,6 +6,7 @@ pub mod booking;
 pub mod bridges;
 pub mod config;
 pub mod contract;
+pub mod demo;
 pub mod directory;
 pub mod domain;
 pub mod launcher;

@@ -37,6 +37,10 @@ enum Command {
         /// listen of the configuration.
         #[arg(long)]
         listen: Option<String>,
+        /// Also runs bridge simulators, with demo rooms and a demo account, so a meeting
+        /// booked over SOAP goes live on a (simulated) bridge.
+        #[arg(long)]
+        demo: bool,
     },
     /// Applies pending database migrations and exits.
     Migrate,
@@ -120,11 +124,17 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("{} migration(s) applied", applied.len());
             Ok(())
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, demo } => {
             let mut c = load()?;
             if let Some(l) = listen {
                 c.listen = l.clone();
             }
+            // The simulators live as long as the service.
+            let _simulators = if *demo {
+                Some(bridgebook::demo::prepare(&mut c)?)
+            } else {
+                None
+            };
             serve(c)
         }
     }

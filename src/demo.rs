@@ -1,0 +1,79 @@
+//! `serve --demo`: bridge simulators in the same process, and the rooms, account and bridges
+//! that use them, so a newcomer sees a meeting booked over SOAP go live on a bridge.
+use crate::config::{BridgeConfig, CapacityConfig, Config, SystemConfig, UserConfig};
+use crate::planner::{Capabilities, Numbering, PinPolicy};
+use crate::sim::cms::CmsSim;
+
+pub const DEMO_USER: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo";
+
+/// Starts the simulators and adds what uses them to `c`: four rooms and the `demo` account
+/// when the configuration has none, and one bridge per simulator. Keep the answer alive.
+pub fn prepare(c: &mut Config) -> Result<Vec<CmsSim>, String> {
+    let cms = CmsSim::start("127.0.0.1:0", "demo-api", "demo-api")
+        .map_err(|e| format!("cannot start the Meeting Server simulator: {e}"))?;
+    if c.systems.is_empty() {
+        for (id, name) in [
+            (1, "Oslo Fjord"),
+            (2, "London Thames"),
+            (3, "Boardroom"),
+            (4, "Chicago Loop"),
+        ] {
+            c.systems.push(SystemConfig {
+                id,
+                name: name.into(),
+                category: "Endpoint".into(),
+                sip_uri: Some(format!("room{id}@demo.example.com")),
+                h323_id: None,
+                e164_alias: None,
+                time_zone: None,
+                allow_booking: true,
+            });
+        }
+    }
+    if c.users.is_empty() {
+        c.users.push(UserConfig {
+            username: DEMO_USER.into(),
+            email: Some("demo@demo.example.com".into()),
+            first_name: Some("Demo".into()),
+            last_name: Some("User".into()),
+            password_hash: crate::directory::password::hash(DEMO_PASSWORD)?,
+            site_admin: true,
+            groups: Vec::new(),
+            display_name: None,
+            hidden: false,
+            time_zone: None,
+        });
+    }
+    c.bridges.push(BridgeConfig {
+        name: "demo-meeting-server".into(),
+        family: "meeting-server".into(),
+        address: cms.base.clone(),
+        username: "demo-api".into(),
+        password: "demo-api".into(),
+        enabled: true,
+        priority: 1,
+        capabilities: Capabilities::default(),
+        capacity: CapacityConfig {
+            total: 40.0,
+            audio: None,
+            sd: None,
+            hd: None,
+            full_hd: None,
+            per_conference: None,
+        },
+        numbering: Numbering {
+            first: 7000,
+            last: 7999,
+            sip_uri: "{number}@demo.example.com".into(),
+            pin: PinPolicy::Auto { length: 6 },
+            web_url: None,
+        },
+    });
+    println!(
+        "demo: Meeting Server simulator at {} (bridge demo-meeting-server); log in as {DEMO_USER}/{DEMO_PASSWORD}; \
+         book three rooms and watch GET /admin/api/conferences/<id>/jobs",
+        cms.base
+    );
+    Ok(vec![cms])
+}
