@@ -1,0 +1,73 @@
+//! `bridgebook serve --demo`, as the README tells a newcomer to run it: a meeting of three
+//! demo rooms booked over SOAP goes live on the simulated bridge.
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn the_demo_puts_a_booked_meeting_on_its_bridge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
+        .args(["--database-url"])
+        .arg(dir.path().join("demo.db"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env("BRIDGEBOOK_LOG", "warn")
+        .env_remove("BRIDGEBOOK_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("the demo prints its address").unwrap();
+        if let Some(b) = line.strip_prefix("bridgebook listening on ") {
+            break b.to_string();
+        }
+        assert!(line.starts_with("demo: "), "{line}");
+    };
+    let url = format!("{base}{BOOKING}");
+    let start = (chrono::Utc::now() + chrono::Duration::minutes(2)).format("%Y-%m-%d %H:%M:%SZ");
+    let end = (chrono::Utc::now() + chrono::Duration::minutes(30)).format("%Y-%m-%d %H:%M:%SZ");
+    let rooms: String = (1..=3).map(tms).collect();
+    let body = format!(
+        r#"<SaveConferenceWithMode xmlns="{NS}"><Conference><ConferenceId>-1</ConferenceId><Title>Demo</Title><StartTimeUTC>{start}</StartTimeUTC><EndTimeUTC>{end}</EndTimeUTC><Participants>{rooms}</Participants></Conference><BookingMode>Strict</BookingMode></SaveConferenceWithMode>"#
+    );
+    let answer = ureq::post(&url)
+        .set("Authorization", &basic("demo", "demo"))
+        .set("Content-Type", "text/xml; charset=utf-8")
+        .set("SOAPAction", &format!("\"{NS}SaveConferenceWithMode\""))
+        .send_string(&envelope11(23, &body))
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let id = first(&answer, "ConferenceId").unwrap();
+    assert_eq!(
+        first(&answer, "JoinUri").as_deref(),
+        Some("sip:7000@demo.example.com")
+    );
+    // Provisioned at once: the start is within the lead time.
+    let jobs_url = format!("{base}/admin/api/conferences/{id}/jobs");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let jobs = ureq::get(&jobs_url)
+            .set("Authorization", &basic("demo", "demo"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        let list: serde_json::Value = serde_json::from_str(&jobs).unwrap();
+        let done = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["kind"] == "provision" && j["state"] == "done");
+        if done {
+            break;
+        }
+        assert!(std::time::Instant::now() < until, "not provisioned: {jobs}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
