@@ -3,15 +3,32 @@
 use crate::config::{BridgeConfig, CapacityConfig, Config, SystemConfig, UserConfig};
 use crate::planner::{Capabilities, Numbering, PinPolicy};
 use crate::sim::cms::CmsSim;
+use crate::sim::pexip::{PexipSim, PexipSimHandle, SimConfig};
+use crate::sim::telepresence_server::TsSim;
+
+/// The simulators the demo runs; they stop when this is dropped.
+pub struct Simulators {
+    pub meeting_server: CmsSim,
+    pub telepresence_server: TsSim,
+    pub pexip: PexipSimHandle,
+}
 
 pub const DEMO_USER: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo";
 
 /// Starts the simulators and adds what uses them to `c`: four rooms and the `demo` account
 /// when the configuration has none, and one bridge per simulator. Keep the answer alive.
-pub fn prepare(c: &mut Config) -> Result<Vec<CmsSim>, String> {
+pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
     let cms = CmsSim::start("127.0.0.1:0", "demo-api", "demo-api")
         .map_err(|e| format!("cannot start the Meeting Server simulator: {e}"))?;
+    let ts = TsSim::start("127.0.0.1:0", "demo-api", "demo-api")
+        .map_err(|e| format!("cannot start the TelePresence Server simulator: {e}"))?;
+    let pexip = PexipSim::start(SimConfig {
+        username: "demo-api".into(),
+        password: "demo-api".into(),
+        ..SimConfig::default()
+    })
+    .map_err(|e| format!("cannot start the Pexip simulator: {e}"))?;
     if c.systems.is_empty() {
         for (id, name) in [
             (1, "Oslo Fjord"),
@@ -45,35 +62,59 @@ pub fn prepare(c: &mut Config) -> Result<Vec<CmsSim>, String> {
             time_zone: None,
         });
     }
-    c.bridges.push(BridgeConfig {
-        name: "demo-meeting-server".into(),
-        family: "meeting-server".into(),
-        address: cms.base.clone(),
-        username: "demo-api".into(),
-        password: "demo-api".into(),
-        enabled: true,
-        priority: 1,
-        capabilities: Capabilities::default(),
-        capacity: CapacityConfig {
-            total: 40.0,
-            audio: None,
-            sd: None,
-            hd: None,
-            full_hd: None,
-            per_conference: None,
-        },
-        numbering: Numbering {
-            first: 7000,
-            last: 7999,
-            sip_uri: "{number}@demo.example.com".into(),
-            pin: PinPolicy::Auto { length: 6 },
-            web_url: None,
-        },
-    });
+    let bridge =
+        |name: &str, family: &str, address: &str, priority: i32, first: u64| BridgeConfig {
+            name: name.into(),
+            family: family.into(),
+            address: address.into(),
+            username: "demo-api".into(),
+            password: "demo-api".into(),
+            enabled: true,
+            priority,
+            capabilities: Capabilities::default(),
+            capacity: CapacityConfig {
+                total: 40.0,
+                audio: None,
+                sd: None,
+                hd: None,
+                full_hd: None,
+                per_conference: None,
+            },
+            numbering: Numbering {
+                first,
+                last: first + 999,
+                sip_uri: "{number}@demo.example.com".into(),
+                pin: PinPolicy::Auto { length: 6 },
+                web_url: None,
+            },
+        };
+    c.bridges.push(bridge(
+        "demo-meeting-server",
+        "meeting-server",
+        &cms.base,
+        1,
+        7000,
+    ));
+    c.bridges
+        .push(bridge("demo-pexip", "pexip", &pexip.base_url(), 3, 9000));
+    c.bridges.push(bridge(
+        "demo-telepresence-server",
+        "telepresence-server",
+        &ts.base,
+        2,
+        8000,
+    ));
     println!(
-        "demo: Meeting Server simulator at {} (bridge demo-meeting-server); log in as {DEMO_USER}/{DEMO_PASSWORD}; \
-         book three rooms and watch GET /admin/api/conferences/<id>/jobs",
-        cms.base
+        "demo: simulators of a Meeting Server at {}, a TelePresence Server at {}/RPC2 and a Pexip at {}; \
+         log in as {DEMO_USER}/{DEMO_PASSWORD}; book three rooms and watch \
+         GET /admin/api/conferences/<id>/jobs",
+        cms.base,
+        ts.base,
+        pexip.base_url()
     );
-    Ok(vec![cms])
+    Ok(Simulators {
+        meeting_server: cms,
+        telepresence_server: ts,
+        pexip,
+    })
 }

@@ -49,7 +49,7 @@ enum Command {
     HashPassword,
     /// Runs a bridge simulator standalone, speaking that family's management API.
     Sim {
-        /// The bridge family: meeting-server.
+        /// The bridge family: meeting-server, telepresence-server or pexip.
         #[arg(long)]
         family: String,
         #[arg(long, default_value = "127.0.0.1:9443")]
@@ -112,8 +112,34 @@ fn run(cli: Cli) -> Result<(), String> {
                 sim.wait();
                 Ok(())
             }
+            "telepresence-server" => {
+                let sim =
+                    bridgebook::sim::telepresence_server::TsSim::start(listen, username, password)
+                        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                println!(
+                    "telepresence-server simulator listening on {}/RPC2",
+                    sim.base
+                );
+                sim.wait();
+                Ok(())
+            }
+            "pexip" => {
+                let sim =
+                    bridgebook::sim::pexip::PexipSim::start(bridgebook::sim::pexip::SimConfig {
+                        address: listen.clone(),
+                        username: username.clone(),
+                        password: password.clone(),
+                        ..Default::default()
+                    })
+                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                println!("pexip simulator listening on {}", sim.base_url());
+                loop {
+                    std::thread::park();
+                }
+            }
             other => Err(format!(
-                "no simulator for family '{other}' in this build (available: meeting-server)"
+                "no simulator for family '{other}' in this build \
+                 (available: meeting-server, telepresence-server, pexip)"
             )),
         },
         Command::Migrate => {

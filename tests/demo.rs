@@ -14,6 +14,9 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
         .env("BRIDGEBOOK_LOG", "warn")
         .env_remove("BRIDGEBOOK_CONFIG")
+        // Test settings, not configuration keys.
+        .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
+        .env_remove("BRIDGEBOOK_TEST_PYTHON")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

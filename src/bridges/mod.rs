@@ -63,3 +63,6 @@ pub trait Adapter: Send + Sync {
     fn health(&self) -> Result<Health, BridgeError>;
 }
 pub mod cms;
+pub mod pexip;
+pub mod telepresence_server;
+pub mod xmlrpc;

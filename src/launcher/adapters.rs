@@ -1,5 +1,7 @@
 //! The adapter that speaks to a bridge of the inventory.
 use crate::bridges::cms::Cms;
+use crate::bridges::pexip::Pexip;
+use crate::bridges::telepresence_server::TelePresenceServer;
 use crate::bridges::Adapter;
 use crate::planner::Family;
 use crate::store::bridges::StoredBridge;
@@ -9,6 +11,17 @@ use crate::store::bridges::StoredBridge;
 pub fn for_bridge(b: &StoredBridge) -> Option<Box<dyn Adapter>> {
     match b.bridge.family {
         Family::MeetingServer => Some(Box::new(Cms::new(&b.address, &b.username, &b.password))),
-        Family::TelePresenceServer | Family::Conductor | Family::Pexip => None,
+        Family::TelePresenceServer => Some(Box::new(TelePresenceServer::new(
+            &b.address,
+            &b.username,
+            &b.password,
+        ))),
+        Family::Pexip => Some(Box::new(Pexip::new(
+            &b.address,
+            &b.username,
+            &b.password,
+            None,
+        ))),
+        Family::Conductor => None,
     }
 }

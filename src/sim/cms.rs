@@ -3,9 +3,10 @@
 //! else is the fronting web server's 502), unknown parameters ignored as the real API does
 //! (and counted), uniqueness and digit rules answered with CMS failure reasons, API-created
 //! calls that live until deleted, and fault knobs for tests.
+use super::server::Running;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CoSpace {
@@ -56,8 +57,7 @@ impl State {
 pub struct CmsSim {
     pub base: String,
     pub state: Arc<Mutex<State>>,
-    server: actix_web::dev::ServerHandle,
-    thread: Option<std::thread::JoinHandle<()>>,
+    running: Running,
 }
 
 struct Sim {
@@ -80,39 +80,13 @@ impl CmsSim {
                 base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"))
             ),
         });
-        let listen = listen.to_string();
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let system = actix_web::rt::System::new();
-            system.block_on(async move {
-                let server = actix_web::HttpServer::new(move || {
-                    actix_web::App::new()
-                        .app_data(sim.clone())
-                        .default_service(web::to(handle))
-                })
-                .workers(1)
-                .bind(&listen);
-                match server {
-                    Ok(s) => {
-                        let addr = s.addrs()[0];
-                        let running = s.run();
-                        let _ = tx.send(Ok((addr, running.handle())));
-                        let _ = running.await;
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                    }
-                }
-            });
-        });
-        let (addr, server) = rx
-            .recv()
-            .map_err(|e| std::io::Error::other(e.to_string()))??;
+        let running = Running::start(listen, move |cfg| {
+            cfg.app_data(sim.clone()).default_service(web::to(handle));
+        })?;
         Ok(CmsSim {
-            base: format!("http://{addr}"),
+            base: running.base.clone(),
             state,
-            server,
-            thread: Some(thread),
+            running,
         })
     }
 
@@ -122,18 +96,7 @@ impl CmsSim {
 
     /// Runs until the process is stopped (`bridgebook sim`).
     pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for CmsSim {
-    fn drop(&mut self) {
-        actix_web::rt::System::new().block_on(self.server.stop(false));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.running.wait();
     }
 }
 

@@ -1,0 +1,231 @@
+//! The Management API over HTTP: Basic auth on every request, one request at a time per
+//! Management Node, JSON in and out, lists followed page by page, and failures mapped to
+//! [`BridgeError`] without ever carrying the password.
+use crate::bridges::BridgeError;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Modest pages: the guide warns that large ones load the Management Node.
+const PAGE: &str = "100";
+/// Enough pages for any list the adapter reads; a server that ignored `offset` would
+/// otherwise be followed for ever.
+const MAX_PAGES: usize = 50;
+
+pub struct Api {
+    base: String,
+    authorization: String,
+    password: String,
+    agent: ureq::Agent,
+    gate: Arc<Mutex<()>>,
+}
+
+/// The Management Node serialises API access behind its database lock and asks clients
+/// not to run requests concurrently; adapters are built per job, so the queue is shared
+/// by every adapter that talks to the same node.
+fn gate(base: &str) -> Arc<Mutex<()>> {
+    static GATES: OnceLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = OnceLock::new();
+    let mut gates = GATES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    gates.entry(base.to_string()).or_default().clone()
+}
+
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(timeout)
+        .timeout_connect(timeout)
+        .redirects(0)
+        .build()
+}
+
+/// The path of a URI the API gave, absolute (a Location header) or relative.
+pub fn path_of(uri: &str) -> String {
+    match uri.find("://") {
+        Some(i) => {
+            let rest = &uri[i + 3..];
+            rest.find('/').map_or("/".into(), |p| rest[p..].to_string())
+        }
+        None => uri.to_string(),
+    }
+}
+
+impl Api {
+    pub fn new(base: &str, username: &str, password: &str, agent: ureq::Agent) -> Api {
+        use base64::Engine;
+        let token =
+            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+        let base = base.trim_end_matches('/').to_string();
+        Api {
+            gate: gate(&base),
+            base,
+            authorization: format!("Basic {token}"),
+            password: password.to_string(),
+            agent,
+        }
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        let text: String = text.chars().take(400).collect();
+        if self.password.is_empty() {
+            text
+        } else {
+            text.replace(&self.password, "********")
+        }
+    }
+
+    /// Sends one request; answers 2xx and 404 (which callers interpret), maps the rest.
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<(u16, Option<String>, String), BridgeError> {
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{path}", self.base))
+            .set("Authorization", &self.authorization)
+            .set("Accept", "application/json");
+        for (k, v) in query {
+            req = req.query(k, v);
+        }
+        let _turn = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let sent = match body {
+            Some(b) => req
+                .set("Content-Type", "application/json")
+                .send_string(&b.to_string()),
+            None => req.call(),
+        };
+        let what = format!("{method} {path}");
+        let response = match sent {
+            Ok(r) => r,
+            Err(ureq::Error::Status(code, r)) => {
+                let text = r.into_string().unwrap_or_default();
+                return match code {
+                    404 => Ok((404, None, text)),
+                    401 | 403 => Err(BridgeError::Refused {
+                        code: code.to_string(),
+                        message: format!("{what}: the Management Node refused the credentials"),
+                    }),
+                    500.. => Err(BridgeError::Unreachable(
+                        self.scrub(&format!("{what}: HTTP {code}: {}", text.trim())),
+                    )),
+                    _ => Err(BridgeError::Refused {
+                        code: code.to_string(),
+                        message: self.scrub(&format!("{what}: {}", text.trim())),
+                    }),
+                };
+            }
+            Err(ureq::Error::Transport(t)) => {
+                return Err(BridgeError::Unreachable(
+                    self.scrub(&format!("{what}: {t}")),
+                ))
+            }
+        };
+        let code = response.status();
+        let location = response.header("location").map(path_of);
+        let text = response
+            .into_string()
+            .map_err(|e| BridgeError::Unreachable(self.scrub(&format!("{what}: {e}"))))?;
+        if !(200..300).contains(&code) {
+            return Err(BridgeError::Refused {
+                code: code.to_string(),
+                message: self.scrub(&format!("{what}: unexpected HTTP {code}")),
+            });
+        }
+        Ok((code, location, text))
+    }
+
+    fn parse(&self, path: &str, text: &str) -> Result<Value, BridgeError> {
+        serde_json::from_str(text)
+            .map_err(|_| BridgeError::Unreachable(format!("GET {path}: the answer is not JSON")))
+    }
+
+    /// One object; None when the API has no such object.
+    pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Option<Value>, BridgeError> {
+        match self.send("GET", path, query, None)? {
+            (404, _, _) => Ok(None),
+            (_, _, text) => self.parse(path, &text).map(Some),
+        }
+    }
+
+    /// Every object of a collection matching `query`, page after page.
+    pub fn list(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, BridgeError> {
+        let mut q: Vec<(&str, &str)> = query.to_vec();
+        q.push(("limit", PAGE));
+        let mut page = self.get(path, &q)?;
+        let mut out = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let Some(p) = page else {
+                return Err(BridgeError::Refused {
+                    code: "404".into(),
+                    message: format!("GET {path}: no such collection"),
+                });
+            };
+            if let Some(objects) = p["objects"].as_array() {
+                out.extend(objects.iter().cloned());
+            }
+            match p["meta"]["next"].as_str() {
+                Some(next) if !next.is_empty() => page = self.get(&path_of(next), &[])?,
+                _ => return Ok(out),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Creates an object; answers the new object's path from the Location header.
+    pub fn post(&self, path: &str, body: &Value) -> Result<Option<String>, BridgeError> {
+        match self.send("POST", path, &[], Some(body))? {
+            (404, _, _) => Err(BridgeError::Refused {
+                code: "404".into(),
+                message: format!("POST {path}: no such collection"),
+            }),
+            (_, location, _) => Ok(location),
+        }
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> Result<(), BridgeError> {
+        match self.send("PATCH", path, &[], Some(body))? {
+            (404, _, _) => Err(BridgeError::Refused {
+                code: "404".into(),
+                message: format!("PATCH {path}: the object is gone"),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes one object; an object already gone is fine.
+    pub fn delete(&self, path: &str) -> Result<(), BridgeError> {
+        // DELETE on a collection root removes every object in it.
+        let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        if last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(BridgeError::Refused {
+                code: "client".into(),
+                message: format!("refusing DELETE {path}: it does not name one object"),
+            });
+        }
+        self.send("DELETE", path, &[], None).map(|_| ())
+    }
+
+    /// Runs a command; answers its `data`, or its `message` as a refusal.
+    pub fn command(&self, path: &str, body: &Value) -> Result<Value, BridgeError> {
+        let (code, _, text) = self.send("POST", path, &[], Some(body))?;
+        let reply: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let ok = code != 404 && matches!(reply["status"].as_str(), Some("success") | None);
+        if ok {
+            return Ok(reply["data"].clone());
+        }
+        let message = reply["message"]
+            .as_str()
+            .or(reply["error"].as_str())
+            .unwrap_or("command failed");
+        Err(BridgeError::Refused {
+            code: code.to_string(),
+            message: self.scrub(&format!("POST {path}: {message}")),
+        })
+    }
+}

@@ -1,0 +1,195 @@
+//! Collection GETs: `?field[__spec]=value` filters, `order_by`, and the tastypie page
+//! envelope `{"meta": {...}, "objects": [...]}` (20 per page unless `limit` says otherwise).
+use super::store::ApiError;
+use serde_json::{json, Value};
+use std::cmp::Ordering;
+
+const DEFAULT_LIMIT: usize = 20;
+const RESERVED: &[&str] = &["limit", "offset", "order_by", "format"];
+
+/// Decodes `a=1&b=x%20y` into pairs (`+` is a space, as in forms).
+pub fn parse_pairs(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|c| match c {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (c as char).to_string()
+            }
+            _ => format!("%{c:02X}"),
+        })
+        .collect()
+}
+
+/// One page of `objects` after the query's filters and ordering; `filterable` lists the
+/// fields the resource's schema allows filtering on.
+pub fn page(
+    path: &str,
+    query: &[(String, String)],
+    mut objects: Vec<Value>,
+    filterable: &[&str],
+) -> Result<Value, ApiError> {
+    let bad = |m: String| ApiError {
+        status: 400,
+        body: json!({ "error": m }),
+    };
+    for (key, want) in query
+        .iter()
+        .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
+    {
+        let (field, spec) = key.split_once("__").unwrap_or((key, "exact"));
+        if !filterable.contains(&field) {
+            return Err(bad(format!(
+                "The '{field}' field does not allow filtering."
+            )));
+        }
+        let mut kept = Vec::with_capacity(objects.len());
+        for o in objects {
+            if matches(&o[field], spec, want).map_err(|m| bad(m.to_string()))? {
+                kept.push(o);
+            }
+        }
+        objects = kept;
+    }
+    if let Some((_, order)) = query.iter().find(|(k, _)| k == "order_by") {
+        let (field, desc) = match order.strip_prefix('-') {
+            Some(f) => (f, true),
+            None => (order.as_str(), false),
+        };
+        objects.sort_by(|a, b| {
+            let o = compare(&a[field], &b[field]);
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+    }
+    let number = |k: &str, default: usize| -> Result<usize, ApiError> {
+        match query.iter().find(|(n, _)| n == k) {
+            Some((_, v)) => v.parse().map_err(|_| bad(format!("Invalid {k}."))),
+            None => Ok(default),
+        }
+    };
+    let limit = number("limit", DEFAULT_LIMIT)?;
+    let offset = number("offset", 0)?;
+    let total = objects.len();
+    let shown: Vec<Value> = if limit == 0 {
+        objects.into_iter().skip(offset).collect()
+    } else {
+        objects.into_iter().skip(offset).take(limit).collect()
+    };
+    let link = |offset: usize| {
+        let mut q: Vec<String> = query
+            .iter()
+            .filter(|(k, _)| k != "limit" && k != "offset")
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect();
+        q.push(format!("limit={limit}"));
+        q.push(format!("offset={offset}"));
+        json!(format!("{path}?{}", q.join("&")))
+    };
+    let next = if limit > 0 && offset + limit < total {
+        link(offset + limit)
+    } else {
+        Value::Null
+    };
+    let previous = if limit > 0 && offset > 0 {
+        link(offset.saturating_sub(limit))
+    } else {
+        Value::Null
+    };
+    Ok(json!({
+        "meta": {"limit": limit, "next": next, "offset": offset, "previous": previous,
+                 "total_count": total},
+        "objects": shown,
+    }))
+}
+
+/// A list field (an ADP's services) matches when any element does, and a URI also matches
+/// its bare id.
+fn matches(have: &Value, spec: &str, want: &str) -> Result<bool, &'static str> {
+    if let Value::Array(items) = have {
+        for item in items {
+            if matches(item, spec, want)? {
+                return Ok(true);
+            }
+            if let Some(uri) = item.as_str() {
+                if spec == "exact" && uri.trim_end_matches('/').rsplit('/').next() == Some(want) {
+                    return Ok(true);
+                }
+            }
+        }
+        return Ok(false);
+    }
+    let text = match have {
+        Value::String(s) => s.clone(),
+        Value::Null => return Ok(false),
+        other => other.to_string(),
+    };
+    let (t, w) = (text.to_lowercase(), want.to_lowercase());
+    Ok(match spec {
+        "exact" => text == want,
+        "iexact" | "ieexact" => t == w,
+        "contains" => text.contains(want),
+        "icontains" => t.contains(&w),
+        "startswith" => text.starts_with(want),
+        "istartswith" => t.starts_with(&w),
+        "endswith" => text.ends_with(want),
+        "iendswith" => t.ends_with(&w),
+        "lt" | "lte" | "gt" | "gte" => {
+            let o = match (have.as_f64(), want.parse::<f64>()) {
+                (Some(a), Ok(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+                _ => text.as_str().cmp(want),
+            };
+            match spec {
+                "lt" => o == Ordering::Less,
+                "lte" => o != Ordering::Greater,
+                "gt" => o == Ordering::Greater,
+                _ => o != Ordering::Less,
+            }
+        }
+        "regex" | "iregex" => return Err("regex filters are not supported by this simulator."),
+        _ => return Err("Unknown filter specifier."),
+    })
+}
+
+fn compare(a: &Value, b: &Value) -> Ordering {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        _ => a.to_string().cmp(&b.to_string()),
+    }
+}
