@@ -89,9 +89,30 @@ pub fn run_due(app: &App, pacer: &pace::Pacer, first_retry: Duration) -> Result<
         .booking
         .store
         .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
+    // One thread per bridge: each bridge's jobs run in order (the bridges ask for one client
+    // at a time), and a slow or paced bridge holds up no other.
+    let mut by_bridge: std::collections::BTreeMap<i64, Vec<&Job>> = Default::default();
     for job in &claimed {
-        run(app, job, pacer, first_retry)?;
+        by_bridge.entry(job.bridge_id).or_default().push(job);
     }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = by_bridge
+            .values()
+            .map(|list| {
+                scope.spawn(move || -> Result<(), Error> {
+                    for job in list {
+                        run(app, job, pacer, first_retry)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join()
+                .map_err(|_| Error::internal("a bridge job panicked"))??;
+        }
+        Ok::<(), Error>(())
+    })?;
     Ok(claimed.len())
 }
 
