@@ -49,7 +49,7 @@ enum Command {
     HashPassword,
     /// Runs a bridge simulator standalone, speaking that family's management API.
     Sim {
-        /// The bridge family: meeting-server, telepresence-server or pexip.
+        /// The bridge family: meeting-server, telepresence-server, conductor or pexip.
         #[arg(long)]
         family: String,
         #[arg(long, default_value = "127.0.0.1:9443")]
@@ -123,6 +123,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 sim.wait();
                 Ok(())
             }
+            "conductor" => {
+                let sim =
+                    bridgebook::sim::conductor::ConductorSim::start(listen, username, password)
+                        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                println!("conductor simulator listening on {}/RPC2", sim.base);
+                sim.wait();
+                Ok(())
+            }
             "pexip" => {
                 let sim =
                     bridgebook::sim::pexip::PexipSim::start(bridgebook::sim::pexip::SimConfig {
@@ -139,7 +147,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             other => Err(format!(
                 "no simulator for family '{other}' in this build \
-                 (available: meeting-server, telepresence-server, pexip)"
+                 (available: meeting-server, telepresence-server, conductor, pexip)"
             )),
         },
         Command::Migrate => {

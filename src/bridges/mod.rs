@@ -63,6 +63,7 @@ pub trait Adapter: Send + Sync {
     fn health(&self) -> Result<Health, BridgeError>;
 }
 pub mod cms;
+pub mod conductor;
 pub mod pexip;
 pub mod telepresence_server;
 pub mod xmlrpc;

@@ -1,5 +1,6 @@
 //! The adapter that speaks to a bridge of the inventory.
 use crate::bridges::cms::Cms;
+use crate::bridges::conductor::Conductor;
 use crate::bridges::pexip::Pexip;
 use crate::bridges::telepresence_server::TelePresenceServer;
 use crate::bridges::Adapter;
@@ -22,6 +23,10 @@ pub fn for_bridge(b: &StoredBridge) -> Option<Box<dyn Adapter>> {
             &b.password,
             None,
         ))),
-        Family::Conductor => None,
+        Family::Conductor => Some(Box::new(Conductor::new(
+            &b.address,
+            &b.username,
+            &b.password,
+        ))),
     }
 }
