@@ -49,6 +49,8 @@ pub struct Options {
     pub extra_config: String,
     /// Run the launcher (off unless a test drives real bridges or simulators).
     pub launcher: bool,
+    /// How long before their start meetings are provisioned.
+    pub lead_seconds: i64,
 }
 
 impl Default for Options {
@@ -59,6 +61,7 @@ impl Default for Options {
             booking_window_days: 365,
             extra_config: String::new(),
             launcher: false,
+            lead_seconds: 2,
         }
     }
 }
@@ -102,7 +105,7 @@ max_body_bytes = {max}
 workers = 2
 [launcher]
 enabled = {launcher}
-lead_seconds = 2
+lead_seconds = {lead}
 poll_millis = 200
 health_seconds = 1
 retry_seconds = 1
@@ -145,6 +148,7 @@ password_hash = "{hash}"
             page = o.transactions_page_size,
             window = o.booking_window_days,
             launcher = o.launcher,
+            lead = o.lead_seconds,
             hash = password_hash(),
         ) + &o.extra_config;
         let cfg = dir.path().join("bridgebook.toml");

@@ -1,0 +1,116 @@
+//! A 09:00 rush: 300 meetings starting in the same minute over two Conductors, a Meeting
+//! Server and a Pexip, all simulated. Every meeting must be live on its bridge by its start,
+//! with no documented limit exceeded. The figures it prints are in docs/performance.md.
+mod common;
+use bridgebook::sim::cms::CmsSim;
+use bridgebook::sim::conductor::ConductorSim;
+use bridgebook::sim::pexip::{PexipSim, SimConfig, SimLocation};
+use common::*;
+use std::time::{Duration, Instant};
+
+const MEETINGS: usize = 300;
+/// Provisioning starts this long before the start.
+const LEAD: i64 = 75;
+
+fn bridge(name: &str, family: &str, address: &str, first: u64) -> String {
+    format!(
+        r#"
+[[bridge]]
+name = "{name}"
+family = "{family}"
+address = "{address}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 1000 }}
+capabilities = {{ max_conferences = 200, max_participants = 100 }}
+numbering = {{ first = {first}, last = {last}, sip_uri = "{{number}}@{name}.example.com" }}
+"#,
+        last = first + 999
+    )
+}
+
+#[test]
+fn three_hundred_meetings_are_live_by_their_start() {
+    let c1 = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let c2 = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let cms = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let pexip = PexipSim::start(SimConfig {
+        username: "api".into(),
+        password: "api-secret".into(),
+        locations: vec![SimLocation {
+            name: "London".into(),
+            max_hd_calls: 1000,
+        }],
+        ..SimConfig::default()
+    })
+    .unwrap();
+    let config = bridge("conductor-a", "conductor", &c1.base, 10_000)
+        + &bridge("conductor-b", "conductor", &c2.base, 20_000)
+        + &bridge("cms", "meeting-server", &cms.base, 30_000)
+        + &bridge("pexip", "pexip", &pexip.base_url(), 40_000);
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: config,
+            launcher: true,
+            lead_seconds: LEAD,
+            ..Options::default()
+        },
+    );
+    let c = Client::new(&s);
+    let start = chrono::Utc::now() + chrono::Duration::seconds(LEAD + 10);
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
+    // Three callers dialling in to each meeting: every one needs a bridge, and no room is
+    // booked twice.
+    let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
+    for n in 0..MEETINGS {
+        let saved = c.save(
+            &format!(
+                "<ConferenceId>-1</ConferenceId><Title>Rush {n}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{callers}</Participants>",
+                fmt(start),
+                fmt(start + chrono::Duration::minutes(30))
+            ),
+            "Strict",
+        );
+        saved.ok();
+    }
+    let live = || {
+        c1.with(|st| st.conferences.len())
+            + c2.with(|st| st.conferences.len())
+            + cms.with(|st| st.co_spaces.len())
+            + pexip.conferences().len()
+    };
+    let deadline = start - chrono::Utc::now();
+    let until = Instant::now() + deadline.to_std().unwrap_or_default();
+    while live() < MEETINGS && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Provisioning was due `LEAD` before the start; this long it took from then.
+    let provisioned_in = (chrono::Utc::now() - (start - chrono::Duration::seconds(LEAD)))
+        .to_std()
+        .unwrap_or_default();
+    let spare = start - chrono::Utc::now();
+    assert_eq!(live(), MEETINGS, "live by the start");
+    let per_bridge = [
+        c1.with(|st| st.conferences.len()),
+        c2.with(|st| st.conferences.len()),
+        cms.with(|st| st.co_spaces.len()),
+        pexip.conferences().len(),
+    ];
+    let per_sim = [
+        c1.with(|st| st.violations),
+        c2.with(|st| st.violations),
+        pexip.counters().limit_violations,
+    ];
+    let violations: u64 = per_sim.iter().sum();
+    eprintln!(
+        "rush: {MEETINGS} meetings live in {:.1} s ({:.1} creates/s), {} s to spare before the start; \
+         per bridge (conductor-a, conductor-b, cms, pexip): {per_bridge:?}; limit violations \
+         (conductor-a, conductor-b, pexip): {per_sim:?}",
+        provisioned_in.as_secs_f64(),
+        MEETINGS as f64 / provisioned_in.as_secs_f64(),
+        spare.num_seconds()
+    );
+    assert_eq!(violations, 0, "no documented limit exceeded");
+    assert!(per_bridge.iter().all(|n| *n > 0), "{per_bridge:?}");
+}
