@@ -15,6 +15,7 @@ fn meeting(pin: Option<&str>, dial_out: &[&str]) -> Meeting {
         end: Utc::now() + Duration::minutes(65),
         dial_out: dial_out.iter().map(|s| s.to_string()).collect(),
         max_participants: 0,
+        participants: 3,
     }
 }
 

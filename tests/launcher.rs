@@ -284,3 +284,55 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@{domain}" }}
     assert_eq!(mine, vec!["New", "Updated"], "{}", log.body);
     assert!(a.with(|st| st.co_spaces.is_empty()));
 }
+
+#[test]
+fn a_conductors_own_prices_decide_what_fits_on_it() {
+    use bridgebook::sim::conductor::{ConductorSim, Prices};
+    let sim = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    // One TelePresence Server behind it, priced as the document's example: 8 callers.
+    sim.with(|st| st.prices = Prices::telepresence_servers(1));
+    // Configured far larger than that: the Conductor's answer is what counts.
+    let bridge = format!(
+        r#"
+[[bridge]]
+name = "conductor-osl"
+family = "conductor"
+address = "{}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 1000 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.example.com" }}
+"#,
+        sim.base
+    );
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: bridge,
+            launcher: true,
+            ..Options::default()
+        },
+    );
+    let bridges = || -> serde_json::Value {
+        let a = admin_call(&s, USER, "GET", "/admin/api/bridges", "");
+        assert_eq!(a.status, 200, "{}", a.body);
+        serde_json::from_str(&a.body).unwrap()
+    };
+    eventually(20, "priced by ServiceCost", || {
+        !bridges()[0]["priced_capacity"].is_null()
+    });
+    let seen = bridges();
+    assert_eq!(seen[0]["capacity"]["total"], 1000.0, "the configuration stays");
+    assert_eq!(seen[0]["priced_capacity"]["total"], 30720.0);
+    assert_eq!(seen[0]["priced_capacity"]["hd"], 3840.0);
+    assert!(seen[0]["health"]["at"].is_string(), "{seen}");
+    let c = Client::new(&s);
+    let callers = |n: usize| (0..n).map(|_| external("SIP <-", "")).collect::<String>();
+    // Four and four callers fill the eight; a ninth at the same time does not fit.
+    c.save(&conference(60, 90, &callers(4)), "Strict").ok();
+    c.save(&conference(60, 90, &callers(4)), "Strict").ok();
+    c.save(&conference(70, 80, &callers(1)), "Strict")
+        .fault(code::NOT_ENOUGH_MCU_RESOURCES);
+    // Later the same day there is room again.
+    c.save(&conference(120, 150, &callers(1)), "Strict").ok();
+}

@@ -32,6 +32,7 @@ fn meeting(id: u64) -> Meeting {
         end: Utc.with_ymd_and_hms(2030, 1, 1, 10, 0, 0).unwrap(),
         dial_out: vec![],
         max_participants: 10,
+        participants: 3,
     }
 }
 
@@ -338,13 +339,13 @@ fn health_reports_the_location_load_and_active_conferences() {
     let pexip = located(&sim);
     let h = pexip.health().unwrap();
     assert_eq!(h.load, Some(0.0));
-    assert_eq!(h.active_conferences, 0);
+    assert_eq!(h.active_conferences, Some(0));
     pexip.provision(&meeting(17)).unwrap();
     sim.start_conference("bb-17").unwrap();
     sim.set_media_load("London", Some(42.0));
     let h = pexip.health().unwrap();
     assert_eq!(h.load, Some(0.42));
-    assert_eq!(h.active_conferences, 1);
+    assert_eq!(h.active_conferences, Some(1));
     sim.set_media_load("London", None);
     sim.set_capacity("London", 0);
     assert_eq!(pexip.health().unwrap().load, Some(1.0));

@@ -3,7 +3,7 @@
 //! with no documented limit exceeded. The figures it prints are in docs/performance.md.
 mod common;
 use bridgebook::sim::cms::CmsSim;
-use bridgebook::sim::conductor::ConductorSim;
+use bridgebook::sim::conductor::{ConductorSim, Prices};
 use bridgebook::sim::pexip::{PexipSim, SimConfig, SimLocation};
 use common::*;
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ const MEETINGS: usize = 300;
 /// Provisioning starts this long before the start.
 const LEAD: i64 = 75;
 
-fn bridge(name: &str, family: &str, address: &str, first: u64) -> String {
+fn bridge(name: &str, family: &str, address: &str, first: u64, total: u32) -> String {
     format!(
         r#"
 [[bridge]]
@@ -21,7 +21,7 @@ family = "{family}"
 address = "{address}"
 username = "api"
 password = "api-secret"
-capacity = {{ total = 1000 }}
+capacity = {{ total = {total} }}
 capabilities = {{ max_conferences = 200, max_participants = 100 }}
 numbering = {{ first = {first}, last = {last}, sip_uri = "{{number}}@{name}.example.com" }}
 "#,
@@ -33,6 +33,15 @@ numbering = {{ first = {first}, last = {last}, sip_uri = "{{number}}@{name}.exam
 fn three_hundred_meetings_are_live_by_their_start() {
     let c1 = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     let c2 = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    for c in [&c1, &c2] {
+        c.with(|st| {
+            // 25 TelePresence Servers behind each, priced as the document's example: room
+            // for 200 callers, 66 three-caller meetings.
+            st.prices = Prices::telepresence_servers(25);
+            // Long enough for two requests at once to overlap, and be counted.
+            st.delay = Duration::from_millis(2);
+        });
+    }
     let cms = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     let pexip = PexipSim::start(SimConfig {
         username: "api".into(),
@@ -44,10 +53,12 @@ fn three_hundred_meetings_are_live_by_their_start() {
         ..SimConfig::default()
     })
     .unwrap();
-    let config = bridge("conductor-a", "conductor", &c1.base, 10_000)
-        + &bridge("conductor-b", "conductor", &c2.base, 20_000)
-        + &bridge("cms", "meeting-server", &cms.base, 30_000)
-        + &bridge("pexip", "pexip", &pexip.base_url(), 40_000);
+    // The Meeting Server and the Pexip hold about 100 such meetings each, so the planner
+    // fills all four about evenly and each Conductor gets some 60 creates to pace.
+    let config = bridge("conductor-a", "conductor", &c1.base, 10_000, 1000)
+        + &bridge("conductor-b", "conductor", &c2.base, 20_000, 1000)
+        + &bridge("cms", "meeting-server", &cms.base, 30_000, 150)
+        + &bridge("pexip", "pexip", &pexip.base_url(), 40_000, 150);
     let s = Server::start_with(
         Backend::Sqlite,
         Options {
@@ -58,6 +69,21 @@ fn three_hundred_meetings_are_live_by_their_start() {
         },
     );
     let c = Client::new(&s);
+    // The Conductors' own prices reach the planner before anything is booked.
+    let priced = || {
+        let a = admin_call(&s, USER, "GET", "/admin/api/bridges", "");
+        let v: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| !b["priced_capacity"].is_null())
+            .count()
+    };
+    let until = Instant::now() + Duration::from_secs(30);
+    while priced() < 2 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(priced(), 2, "both Conductors priced");
     let start = chrono::Utc::now() + chrono::Duration::seconds(LEAD + 10);
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
     // Three callers dialling in to each meeting: every one needs a bridge, and no room is

@@ -109,11 +109,12 @@ fn body_of(body: &[u8]) -> Result<BridgeConfig, Error> {
 
 async fn list_bridges(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
+        let observed = app.booking.bridge_observations()?;
         Ok(app
             .booking
             .bridges()?
             .iter()
-            .map(views::bridge)
+            .map(|b| views::observed_bridge(b, observed.get(&b.bridge.id)))
             .collect::<Vec<_>>())
     })
     .await
@@ -127,7 +128,9 @@ async fn get_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResp
             .bridges()?
             .into_iter()
             .find(|b| b.bridge.id == id);
-        b.map(|b| views::bridge(&b)).ok_or_else(|| no_bridge(id))
+        let observed = app.booking.bridge_observations()?;
+        b.map(|b| views::observed_bridge(&b, observed.get(&id)))
+            .ok_or_else(|| no_bridge(id))
     })
     .await
 }

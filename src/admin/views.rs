@@ -4,7 +4,7 @@ use crate::domain::route::RoutePlan;
 use crate::domain::time::format_utc;
 use crate::domain::{Conference, StoredStatus};
 use crate::planner::capacity::{show, units};
-use crate::store::bridges::StoredBridge;
+use crate::store::bridges::{Observed, StoredBridge};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -22,6 +22,17 @@ pub fn bridge(b: &StoredBridge) -> Value {
         "unit": x.family.unit(),
         "numbering": x.numbering,
     })
+}
+
+/// A bridge with what was learnt from it: its published prices, which the planner uses
+/// instead of `capacity`, and its last health answer.
+pub fn observed_bridge(b: &StoredBridge, observed: Option<&Observed>) -> Value {
+    let mut v = bridge(b);
+    let o = observed.cloned().unwrap_or_default();
+    v["reachable"] = json!(b.bridge.reachable);
+    v["priced_capacity"] = json!(o.priced_capacity);
+    v["health"] = json!(o.health);
+    v
 }
 
 pub fn load(b: &StoredBridge, from: DateTime<Utc>, to: DateTime<Utc>, steps: &[LoadStep]) -> Value {

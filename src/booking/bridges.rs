@@ -3,10 +3,12 @@
 use super::Booking;
 use crate::domain::{Error, ErrorCode, User};
 use crate::planner::capacity::timeline;
+use crate::planner::CapacityModel;
 use crate::planner::Units;
 use crate::store::bridge_loads;
-use crate::store::bridges::{self, StoredBridge};
+use crate::store::bridges::{self, Observed, StoredBridge};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
 fn invalid(b: &StoredBridge) -> Result<(), Error> {
     let problems = b.bridge.problems();
@@ -34,6 +36,23 @@ pub struct LoadStep {
 impl Booking {
     pub fn bridges(&self) -> Result<Vec<StoredBridge>, Error> {
         self.store.read(bridges::all)
+    }
+
+    /// What was learnt from each bridge itself (prices, last health answer), by id.
+    pub fn bridge_observations(&self) -> Result<HashMap<i64, Observed>, Error> {
+        self.store.read(bridges::observed)
+    }
+
+    /// A bridge published prices (`None`: it stopped): when they changed, its future meetings
+    /// are planned again with them, as after a change of its settings.
+    pub fn bridge_priced(&self, id: i64, priced: Option<&CapacityModel>) -> Result<(), Error> {
+        let now = self.now();
+        self.store.write(|conn| {
+            if bridges::set_priced(conn, id, priced)? {
+                self.replan_bridge(conn, id, false, now, &User::system())?;
+            }
+            Ok(())
+        })
     }
 
     pub fn bridge(&self, id: i64) -> Result<StoredBridge, Error> {
@@ -131,7 +150,13 @@ impl Booking {
         to: DateTime<Utc>,
     ) -> Result<(StoredBridge, Vec<LoadStep>), Error> {
         self.store.read(|conn| {
-            let b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
+            let mut b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
+            if let Some(priced) = bridges::observed(conn)?
+                .remove(&id)
+                .and_then(|o| o.priced_capacity)
+            {
+                b.bridge.capacity = priced;
+            }
             let loads = bridge_loads::of_bridge(conn, id, from, to)?;
             let steps = timeline(&loads, from, to)
                 .into_iter()

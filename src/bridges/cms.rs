@@ -317,7 +317,7 @@ impl Adapter for Cms {
             .unwrap_or(0);
         Ok(Health {
             load: used.zip(limit).map(|(u, l)| (u / l).clamp(0.0, 1.0)),
-            active_conferences: total,
+            active_conferences: Some(total),
         })
     }
 }

@@ -1,20 +1,35 @@
 //! Cisco TelePresence Conductor XC4.3.1: XML-RPC at /RPC2 with the credentials in every
-//! call. A meeting is a conference made by `factory.conferencecreate` on the meeting's alias,
-//! displayed under its reference, so it is found again among `conference.enumerate`'s
-//! conferences (Conductor names a conference "<display name> <6 digits>"). Failures come
-//! as faults and also as replies with status "error" and an info text; both are mapped, and a
-//! create that finds the conference already running is success.
+//! call, and the Capacity Management REST API (ServiceCost) with Basic auth. A meeting is a
+//! conference made by `factory.conferencecreate` on the meeting's alias, displayed under its
+//! reference, so it is known again by its name (Conductor names a conference "<display name>
+//! <6 digits>"). Failures come as faults and also as replies with status "error" and an info
+//! text; both are mapped. A create that finds the alias running under our reference is
+//! success, and the create goes first, so provisioning needs no enumeration (which fans out
+//! to every bridge behind the Conductor).
+//!
+//! The document asks for one connection per client, one request at a time, keep-alive, at
+//! most 2 creates and 8 joins a second (the launcher paces those) and no status query more
+//! often than every 5 minutes; this adapter keeps one kept-alive connection, serialises its
+//! requests, and answers health from `device.query`.
+use super::service_cost::ServiceCost;
 use super::xmlrpc::{members, method_call, parse_response, Value};
 use super::{Adapter, BridgeError, Health, Meeting};
-use std::time::Duration;
+use crate::planner::CapacityModel;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// ServiceCost is computed from configuration, so it is asked again only this often.
+const PRICE_LIFETIME: Duration = Duration::from_secs(600);
 
 pub struct Conductor {
-    url: String,
+    base: String,
     username: String,
     password: String,
     agent: ureq::Agent,
+    /// Held for the length of a request: one at a time.
+    turn: Mutex<()>,
+    price: Mutex<Option<(Instant, ServiceCost)>>,
 }
 
 /// Whether an in-band error reply says the conference exists already.
@@ -32,17 +47,36 @@ pub fn named_for(conference_name: &str, reference: &str) -> bool {
         .is_some_and(|digits| digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()))
 }
 
+fn transport(what: &str, e: ureq::Error) -> BridgeError {
+    match e {
+        ureq::Error::Status(code, _) => BridgeError::Unreachable(format!("{what}: HTTP {code}")),
+        ureq::Error::Transport(t) => BridgeError::Unreachable(format!("{what}: {}", t.kind())),
+    }
+}
+
+/// `factoryResourceLimits` as the create takes it.
+fn resource_limits(cost: &ServiceCost, participants: u32) -> Value {
+    Value::Struct(
+        cost.limits(participants)
+            .into_iter()
+            .map(|(d, n)| (d, Value::Int(n)))
+            .collect(),
+    )
+}
+
 impl Conductor {
     pub fn new(base: &str, username: &str, password: &str) -> Conductor {
         Conductor {
-            url: format!("{}/RPC2", base.trim_end_matches('/')),
+            base: base.trim_end_matches('/').to_string(),
             username: username.to_string(),
             password: password.to_string(),
-            // Conductor allows one connection per API client.
             agent: ureq::AgentBuilder::new()
                 .timeout(TIMEOUT)
+                .max_idle_connections(1)
                 .max_idle_connections_per_host(1)
                 .build(),
+            turn: Mutex::new(()),
+            price: Mutex::new(None),
         }
     }
 
@@ -53,21 +87,17 @@ impl Conductor {
             ("authenticationPassword", Value::Str(self.password.clone())),
         ];
         all.extend(params);
-        let answer = self
-            .agent
-            .post(&self.url)
-            .set("Content-Type", "text/xml")
-            .send_string(&method_call(method, &members(all)));
-        let text = match answer {
-            Ok(r) => r.into_string().unwrap_or_default(),
-            Err(ureq::Error::Status(code, _)) => {
-                return Err(BridgeError::Unreachable(format!("{method}: HTTP {code}")))
-            }
-            Err(ureq::Error::Transport(t)) => {
-                return Err(BridgeError::Unreachable(format!("{method}: {}", t.kind())))
-            }
+        let answer = {
+            let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+            self.agent
+                .post(&format!("{}/RPC2", self.base))
+                .set("Content-Type", "text/xml")
+                .send_string(&method_call(method, &members(all)))
+                .map_err(|e| transport(method, e))?
+                .into_string()
+                .unwrap_or_default()
         };
-        let v = parse_response(&text).map_err(|(code, s)| BridgeError::Refused {
+        let v = parse_response(&answer).map_err(|(code, s)| BridgeError::Refused {
             code: code.to_string(),
             message: format!("{method}: {s}"),
         })?;
@@ -80,64 +110,145 @@ impl Conductor {
         Ok(v)
     }
 
-    fn find(&self, reference: &str) -> Result<Option<(String, String)>, BridgeError> {
-        let all = self.call("conference.enumerate", vec![])?;
-        Ok(all.array("conferences").iter().find_map(|c| {
-            let name = c.str("conferenceName")?;
-            named_for(name, reference).then(|| {
-                (
-                    name.to_string(),
-                    c.str("factoryConferenceId").unwrap_or("").to_string(),
-                )
-            })
-        }))
+    /// ServiceCost of `alias`, remembered for a while.
+    fn service_cost(&self, alias: &str) -> Result<ServiceCost, BridgeError> {
+        let mut price = self.price.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, cost)) = price.as_ref() {
+            if at.elapsed() < PRICE_LIFETIME {
+                return Ok(cost.clone());
+            }
+        }
+        let what = "GET servicecost";
+        let url = format!("{}/api/4.0/servicecost/{}", self.base, urlencoding(alias));
+        let answer = {
+            let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
+            self.agent
+                .get(&url)
+                .set("Authorization", &basic(&self.username, &self.password))
+                .call()
+        };
+        let body = match answer {
+            Ok(r) => r.into_string().unwrap_or_default(),
+            Err(ureq::Error::Status(code, r)) if code < 500 => {
+                let body: serde_json::Value =
+                    serde_json::from_str(&r.into_string().unwrap_or_default()).unwrap_or_default();
+                return Err(BridgeError::Refused {
+                    code: body["error_code"].as_str().unwrap_or("").to_string(),
+                    message: format!(
+                        "{what}: HTTP {code} {}",
+                        body["message"].as_str().unwrap_or("")
+                    ),
+                });
+            }
+            Err(e) => return Err(transport(what, e)),
+        };
+        let cost = ServiceCost::parse(&body).map_err(|e| BridgeError::Refused {
+            code: "ServiceParams".into(),
+            message: e,
+        })?;
+        *price = Some((Instant::now(), cost.clone()));
+        Ok(cost)
     }
+
+    /// Our conference for `reference` among all of them: (conferenceName, factoryConferenceId).
+    fn find(&self, reference: &str) -> Result<Vec<(String, String)>, BridgeError> {
+        let all = self.call("conference.enumerate", vec![])?;
+        Ok(all
+            .array("conferences")
+            .iter()
+            .filter_map(|c| {
+                let name = c.str("conferenceName")?;
+                named_for(name, reference).then(|| {
+                    (
+                        name.to_string(),
+                        c.str("factoryConferenceId").unwrap_or("").to_string(),
+                    )
+                })
+            })
+            .collect())
+    }
+}
+
+fn basic(user: &str, password: &str) -> String {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
+}
+
+/// The alias as one path segment.
+fn urlencoding(alias: &str) -> String {
+    alias
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 impl Adapter for Conductor {
     fn provision(&self, m: &Meeting) -> Result<(), BridgeError> {
         let minutes = (m.end - m.start).num_minutes().max(1);
         let pin = m.pin.clone().unwrap_or_default();
-        if let Some((name, _)) = self.find(&m.reference)? {
-            self.call(
-                "factory.conferencemodify",
-                vec![
-                    ("conferenceName", Value::Str(name)),
-                    ("factoryOverridePIN", Value::Str(pin)),
-                    ("factoryMaxDurationMinutes", Value::Int(minutes)),
-                ],
-            )?;
-            return Ok(());
-        }
+        let limits = resource_limits(&self.service_cost(&m.sip_uri)?, m.participants);
         let created = self.call(
             "factory.conferencecreate",
             vec![
                 ("conferenceAlias", Value::Str(m.sip_uri.clone())),
-                ("factoryOverridePIN", Value::Str(pin)),
+                ("factoryOverridePIN", Value::Str(pin.clone())),
                 ("factoryMaxDurationMinutes", Value::Int(minutes)),
+                ("factoryResourceLimits", limits.clone()),
                 (
                     "factoryOverrideConferenceDisplayName",
                     Value::Str(m.reference.clone()),
                 ),
             ],
         );
-        match created {
-            Ok(_) => Ok(()),
-            Err(BridgeError::Refused { message, .. }) if already_running(&message) => Ok(()),
-            Err(e) => Err(e),
+        let Err(BridgeError::Refused { message, code }) = created else {
+            return created.map(|_| ());
+        };
+        if !already_running(&message) {
+            return Err(BridgeError::Refused { code, message });
         }
+        // Running already: ours (an earlier try, or a change) is brought up to date; anyone
+        // else's conference on our alias is a refusal, so the meeting moves elsewhere.
+        let Some(name) = self
+            .find(&m.reference)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .next()
+        else {
+            return Err(BridgeError::Refused {
+                code: "alias".into(),
+                message: format!("{} is in use by another conference", m.sip_uri),
+            });
+        };
+        self.call(
+            "factory.conferencemodify",
+            vec![
+                ("conferenceName", Value::Str(name)),
+                ("factoryOverridePIN", Value::Str(pin)),
+                ("factoryMaxDurationMinutes", Value::Int(minutes)),
+                ("factoryResourceLimits", limits),
+            ],
+        )?;
+        Ok(())
     }
 
     fn dial_out(&self, m: &Meeting) -> Result<(), BridgeError> {
         if m.dial_out.is_empty() {
             return Ok(());
         }
-        let (name, id) = self
-            .find(&m.reference)?
-            .ok_or_else(|| BridgeError::Refused {
-                code: "4".into(),
-                message: format!("{} is not running", m.reference),
-            })?;
+        let (name, id) =
+            self.find(&m.reference)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| BridgeError::Refused {
+                    code: "4".into(),
+                    message: format!("{} is not running", m.reference),
+                })?;
         let present = self.call(
             "participant.enumerate",
             vec![("factoryConferenceIds", Value::Array(vec![Value::Str(id)]))],
@@ -161,26 +272,32 @@ impl Adapter for Conductor {
         Ok(())
     }
 
+    /// Every conference under the reference goes (one left behind by an alias change too).
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError> {
-        let Some((name, _)) = self.find(reference)? else {
-            return Ok(());
-        };
-        match self.call(
-            "conference.destroy",
-            vec![("conferenceName", Value::Str(name))],
-        ) {
-            Err(BridgeError::Refused { code, .. }) if code == "4" => Ok(()),
-            other => other.map(|_| ()),
+        for (name, _) in self.find(reference)? {
+            match self.call(
+                "conference.destroy",
+                vec![("conferenceName", Value::Str(name))],
+            ) {
+                Err(BridgeError::Refused { code, .. }) if code == "4" => {}
+                other => {
+                    other?;
+                }
+            }
         }
+        Ok(())
     }
 
     fn health(&self) -> Result<Health, BridgeError> {
-        self.call("factory.health.query", vec![])?;
-        let all = self.call("conference.enumerate", vec![])?;
+        self.call("device.query", vec![])?;
         Ok(Health {
             load: None,
-            active_conferences: all.array("conferences").len() as u32,
+            active_conferences: None,
         })
+    }
+
+    fn price(&self, sample_alias: &str) -> Result<Option<CapacityModel>, BridgeError> {
+        Ok(self.service_cost(sample_alias)?.capacity_model())
     }
 }
 

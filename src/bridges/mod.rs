@@ -1,6 +1,7 @@
 //! Bridge adapters: one per family, each speaking that bridge's own management API. The
 //! launcher drives them through [`Adapter`]; every call is idempotent, keyed by the
 //! meeting's stable reference, so a retried job never makes a second conference.
+use crate::planner::CapacityModel;
 use chrono::{DateTime, Utc};
 
 /// A meeting as a bridge must host it.
@@ -21,6 +22,8 @@ pub struct Meeting {
     pub dial_out: Vec<String>,
     /// At most this many participants (0: no limit).
     pub max_participants: u32,
+    /// How many participants the booking brings (what the bridge reserves for).
+    pub participants: u32,
 }
 
 /// What went wrong talking to a bridge.
@@ -46,7 +49,8 @@ impl std::fmt::Display for BridgeError {
 pub struct Health {
     /// Share of its media capacity in use, 0.0..=1.0, when the bridge tells.
     pub load: Option<f64>,
-    pub active_conferences: u32,
+    /// Conferences running, when the bridge tells without an expensive query.
+    pub active_conferences: Option<u32>,
 }
 
 /// One bridge's management API.
@@ -61,9 +65,16 @@ pub trait Adapter: Send + Sync {
     /// Removing a meeting the bridge does not have is success.
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError>;
     fn health(&self) -> Result<Health, BridgeError>;
+    /// The bridge's own price list as a capacity model for the planner, when its API
+    /// publishes one (Conductor's ServiceCost); `sample_alias` is one of its meetings' SIP
+    /// URIs, since the price depends on the Service Preference the alias reaches.
+    fn price(&self, _sample_alias: &str) -> Result<Option<CapacityModel>, BridgeError> {
+        Ok(None)
+    }
 }
 pub mod cms;
 pub mod conductor;
 pub mod pexip;
+pub mod service_cost;
 pub mod telepresence_server;
 pub mod xmlrpc;

@@ -536,7 +536,7 @@ impl Adapter for Pexip {
             .unwrap_or(0);
         Ok(Health {
             load,
-            active_conferences: u32::try_from(active).unwrap_or(u32::MAX),
+            active_conferences: Some(u32::try_from(active).unwrap_or(u32::MAX)),
         })
     }
 }

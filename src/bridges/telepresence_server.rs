@@ -247,7 +247,7 @@ impl Adapter for TelePresenceServer {
             load: used
                 .zip(limit)
                 .map(|(u, l)| (u as f64 / l as f64).clamp(0.0, 1.0)),
-            active_conferences: status.int("numConferences").unwrap_or(0).max(0) as u32,
+            active_conferences: status.int("numConferences").map(|n| n.max(0) as u32),
         })
     }
 }

@@ -31,5 +31,6 @@ pub fn of(c: &Conference) -> Option<Meeting> {
         end: c.end,
         dial_out,
         max_participants: 0,
+        participants: c.participants.len() as u32,
     })
 }

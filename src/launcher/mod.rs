@@ -55,21 +55,25 @@ pub fn give_up(
     }
 }
 
+/// The worker's state: request pacing, one adapter per bridge, when each bridge was polled.
+#[derive(Default)]
+struct Worker {
+    pacer: pace::Pacer,
+    adapters: adapters::Adapters,
+    polled: std::collections::HashMap<i64, std::time::Instant>,
+}
+
 /// Starts the worker thread; it stops when `stop` is set.
 pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("launcher".into())
         .spawn(move || {
-            let pacer = pace::Pacer::default();
-            let mut last_health = std::time::Instant::now() - timing.health;
+            let mut worker = Worker::default();
             while !stop.load(Ordering::Relaxed) {
-                if last_health.elapsed() >= timing.health {
-                    if let Err(e) = poll_health(&app) {
-                        tracing::warn!("bridge health poll: {}", e.message);
-                    }
-                    last_health = std::time::Instant::now();
+                if let Err(e) = worker.poll_health(&app, timing.health) {
+                    tracing::warn!("bridge health poll: {}", e.message);
                 }
-                match run_due(&app, &pacer, timing.first_retry) {
+                match worker.run_due(&app, timing.first_retry) {
                     Ok(0) => std::thread::sleep(timing.poll),
                     Ok(_) => {}
                     Err(e) => {
@@ -82,125 +86,143 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
         .expect("the launcher thread starts")
 }
 
-/// Runs the jobs due now; returns how many it ran.
-pub fn run_due(app: &App, pacer: &pace::Pacer, first_retry: Duration) -> Result<usize, Error> {
-    let now = Utc::now();
-    let claimed = app
-        .booking
-        .store
-        .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
-    // One thread per bridge: each bridge's jobs run in order (the bridges ask for one client
-    // at a time), and a slow or paced bridge holds up no other.
-    let mut by_bridge: std::collections::BTreeMap<i64, Vec<&Job>> = Default::default();
-    for job in &claimed {
-        by_bridge.entry(job.bridge_id).or_default().push(job);
-    }
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = by_bridge
-            .values()
-            .map(|list| {
-                scope.spawn(move || -> Result<(), Error> {
-                    for job in list {
-                        run(app, job, pacer, first_retry)?;
-                    }
-                    Ok(())
+impl Worker {
+    /// Runs the jobs due now; returns how many it ran.
+    fn run_due(&self, app: &App, first_retry: Duration) -> Result<usize, Error> {
+        let now = Utc::now();
+        let claimed = app
+            .booking
+            .store
+            .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
+        // One thread per bridge: each bridge's jobs run in order (the bridges ask for one
+        // client at a time), and a slow or paced bridge holds up no other.
+        let mut by_bridge: std::collections::BTreeMap<i64, Vec<&Job>> = Default::default();
+        for job in &claimed {
+            by_bridge.entry(job.bridge_id).or_default().push(job);
+        }
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = by_bridge
+                .values()
+                .map(|list| {
+                    scope.spawn(move || -> Result<(), Error> {
+                        for job in list {
+                            self.run(app, job, first_retry)?;
+                        }
+                        Ok(())
+                    })
                 })
-            })
-            .collect();
-        for w in workers {
-            w.join()
-                .map_err(|_| Error::internal("a bridge job panicked"))??;
-        }
-        Ok::<(), Error>(())
-    })?;
-    Ok(claimed.len())
-}
-
-fn run(app: &App, job: &Job, pacer: &pace::Pacer, first_retry: Duration) -> Result<(), Error> {
-    let store = &app.booking.store;
-    let (conference, bridge) = store.read(|conn| {
-        Ok((
-            conferences::get(conn, job.conference_id)?,
-            bridges::get(conn, job.bridge_id)?,
-        ))
-    })?;
-    let reference = meeting::reference(job.conference_id);
-    let Some(bridge) = bridge else {
-        return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
-    };
-    let Some(adapter) = adapters::for_bridge(&bridge) else {
-        let why = format!(
-            "no adapter drives {} bridges yet",
-            bridge.bridge.family.as_str()
-        );
-        return store.write(|conn| jobs::fail(conn, job.id, &why, None));
-    };
-    let (id, family) = (bridge.bridge.id, bridge.bridge.family);
-    let outcome = match (job.kind, &conference) {
-        (Kind::TearDown, _) => adapter.tear_down(&reference),
-        (kind, Some(c)) => match meeting::of(c) {
-            Some(m) if kind == Kind::Provision => {
-                pacer.wait(id, family, pace::Operation::Create);
-                adapter.provision(&m)
+                .collect();
+            for w in workers {
+                w.join()
+                    .map_err(|_| Error::internal("a bridge job panicked"))??;
             }
-            Some(m) => {
-                for _ in &m.dial_out {
-                    pacer.wait(id, family, pace::Operation::Join);
-                }
-                adapter.dial_out(&m)
-            }
-            None => Ok(()),
-        },
-        (_, None) => Ok(()),
-    };
-    let now = Utc::now();
-    match outcome {
-        Ok(()) => store.write(|conn| {
-            bridges::set_reachable(conn, bridge.bridge.id, true)?;
-            jobs::finish(conn, job.id)
-        }),
-        Err(e) => {
-            let text = e.to_string();
-            tracing::warn!(bridge = %bridge.bridge.name, job = job.id, "bridge job failed: {text}");
-            let unreachable = matches!(e, BridgeError::Unreachable(_));
-            let moving = job.kind == Kind::Provision
-                && conference
-                    .as_ref()
-                    .is_some_and(|c| give_up(&e, job.attempts, c.start, now));
-            store.write(|conn| {
-                if unreachable {
-                    bridges::set_reachable(conn, bridge.bridge.id, false)?;
-                }
-                let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
-                    .then(|| retry_at(now, job.attempts, first_retry));
-                jobs::fail(conn, job.id, &text, retry)
-            })?;
-            if moving {
-                app.booking.move_off(job.conference_id, bridge.bridge.id)?;
-            }
-            Ok(())
-        }
+            Ok::<(), Error>(())
+        })?;
+        Ok(claimed.len())
     }
-}
 
-/// Asks every enabled bridge with an adapter how it is; one that answers again makes room
-/// for Defective meetings.
-pub fn poll_health(app: &App) -> Result<(), Error> {
-    let store = &app.booking.store;
-    for b in store.read(bridges::all)? {
-        if !b.bridge.enabled {
-            continue;
-        }
-        let Some(adapter) = adapters::for_bridge(&b) else {
-            continue;
+    fn run(&self, app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
+        let store = &app.booking.store;
+        let (conference, bridge) = store.read(|conn| {
+            Ok((
+                conferences::get(conn, job.conference_id)?,
+                bridges::get(conn, job.bridge_id)?,
+            ))
+        })?;
+        let reference = meeting::reference(job.conference_id);
+        let Some(bridge) = bridge else {
+            return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
         };
-        let answers = adapter.health().is_ok();
-        let changed = store.write(|conn| bridges::set_reachable(conn, b.bridge.id, answers))?;
-        if changed && answers {
-            app.booking.bridge_answers_again()?;
+        let adapter = self.adapters.get(&bridge);
+        let (id, family) = (bridge.bridge.id, bridge.bridge.family);
+        let outcome = match (job.kind, &conference) {
+            (Kind::TearDown, _) => adapter.tear_down(&reference),
+            (kind, Some(c)) => match meeting::of(c) {
+                Some(m) if kind == Kind::Provision => {
+                    self.pacer.wait(id, family, pace::Operation::Create);
+                    adapter.provision(&m)
+                }
+                Some(m) => {
+                    for _ in &m.dial_out {
+                        self.pacer.wait(id, family, pace::Operation::Join);
+                    }
+                    adapter.dial_out(&m)
+                }
+                None => Ok(()),
+            },
+            (_, None) => Ok(()),
+        };
+        let now = Utc::now();
+        match outcome {
+            Ok(()) => store.write(|conn| {
+                bridges::set_reachable(conn, bridge.bridge.id, true)?;
+                jobs::finish(conn, job.id)
+            }),
+            Err(e) => {
+                let text = e.to_string();
+                tracing::warn!(bridge = %bridge.bridge.name, job = job.id, "bridge job failed: {text}");
+                let unreachable = matches!(e, BridgeError::Unreachable(_));
+                let moving = job.kind == Kind::Provision
+                    && conference
+                        .as_ref()
+                        .is_some_and(|c| give_up(&e, job.attempts, c.start, now));
+                store.write(|conn| {
+                    if unreachable {
+                        bridges::set_reachable(conn, bridge.bridge.id, false)?;
+                    }
+                    let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
+                        .then(|| retry_at(now, job.attempts, first_retry));
+                    jobs::fail(conn, job.id, &text, retry)
+                })?;
+                if moving {
+                    app.booking.move_off(job.conference_id, bridge.bridge.id)?;
+                }
+                Ok(())
+            }
         }
     }
-    Ok(())
+
+    /// Asks every enabled bridge that is due how it is (no more often than its family
+    /// allows) and, where it publishes prices, what a meeting costs there. A bridge that
+    /// answers again makes room for Defective meetings; changed prices re-plan its meetings.
+    fn poll_health(&mut self, app: &App, every: std::time::Duration) -> Result<(), Error> {
+        let store = &app.booking.store;
+        for b in store.read(bridges::all)? {
+            let now = std::time::Instant::now();
+            let last = self.polled.get(&b.bridge.id).copied();
+            if !b.bridge.enabled || !pace::poll_due(last, every, b.bridge.family, now) {
+                continue;
+            }
+            self.polled.insert(b.bridge.id, now);
+            let adapter = self.adapters.get(&b);
+            let health = adapter.health();
+            let answers = health.is_ok();
+            let changed = store.write(|conn| {
+                if let Ok(h) = &health {
+                    let seen = bridges::HealthSeen {
+                        at: Utc::now(),
+                        load: h.load,
+                        active_conferences: h.active_conferences,
+                    };
+                    bridges::set_health(conn, b.bridge.id, &seen)?;
+                }
+                bridges::set_reachable(conn, b.bridge.id, answers)
+            })?;
+            if answers {
+                let n = &b.bridge.numbering;
+                let sample = n.sip_uri.replace("{number}", &n.first.to_string());
+                match adapter.price(&sample) {
+                    Ok(Some(priced)) => app.booking.bridge_priced(b.bridge.id, Some(&priced))?,
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(bridge = %b.bridge.name, "bridge prices: {e}"),
+                }
+            }
+            if changed && answers {
+                app.booking.bridge_answers_again()?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Request pacing per bridge, from the limits the bridges document (TelePresence Conductor:
-//! at most 2 conference creates and 8 participant joins a second). A job waits for its turn
-//! instead of being refused by the bridge.
+//! at most 2 conference creates and 8 participant joins a second, status polls at least 5 s
+//! apart). A job waits for its turn instead of being refused by the bridge.
 use crate::planner::Family;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How many operations of a kind a bridge takes per second.
@@ -23,6 +23,20 @@ impl Rates {
             Family::TelePresenceServer | Family::MeetingServer | Family::Pexip => None,
         }
     }
+}
+
+/// The shortest time between two health polls of a bridge of `family`, whatever the
+/// configured interval.
+pub fn min_poll(family: Family) -> Duration {
+    match family {
+        Family::Conductor => Duration::from_secs(5),
+        Family::TelePresenceServer | Family::MeetingServer | Family::Pexip => Duration::ZERO,
+    }
+}
+
+/// Whether a bridge last polled at `last` is due for a poll at `now`.
+pub fn poll_due(last: Option<Instant>, configured: Duration, family: Family, now: Instant) -> bool {
+    last.is_none_or(|t| now.duration_since(t) >= configured.max(min_poll(family)))
 }
 
 /// Requests are spaced this much more than the rate asks: what the bridge counts is when
@@ -45,10 +59,14 @@ pub enum Operation {
     Join,
 }
 
-/// The last start of each operation kind on each bridge.
+/// When an operation of one kind on one bridge last started.
+type Last = Arc<Mutex<Option<Instant>>>;
+
+/// The last start of each operation kind on each bridge, each behind its own lock so one
+/// bridge's wait holds up no other.
 #[derive(Default)]
 pub struct Pacer {
-    last: Mutex<HashMap<(i64, Operation), Instant>>,
+    last: Mutex<HashMap<(i64, Operation), Last>>,
 }
 
 impl Pacer {
@@ -61,15 +79,22 @@ impl Pacer {
             Operation::Create => rates.creates_per_second,
             Operation::Join => rates.joins_per_second,
         };
-        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        let slot = next_slot(last.get(&(id, op)).copied(), rate, Instant::now());
+        let kind = self
+            .last
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry((id, op))
+            .or_default()
+            .clone();
+        let mut last = kind.lock().unwrap_or_else(|p| p.into_inner());
+        let slot = next_slot(*last, rate, Instant::now());
         let now = Instant::now();
         if slot > now {
             std::thread::sleep(slot - now);
         }
         // The operation starts now, however late the wait ended: the next one is spaced
         // from here.
-        last.insert((id, op), Instant::now());
+        *last = Some(Instant::now());
     }
 }
 
@@ -116,5 +141,49 @@ mod tests {
             last = Some(slot);
         }
         assert_eq!(slot - t, ms(4950));
+    }
+
+    #[test]
+    fn polls_keep_the_family_minimum() {
+        let t = Instant::now();
+        let s = Duration::from_secs;
+        let table = [
+            ("never polled", None, s(1), Family::Conductor, t, true),
+            (
+                "Conductor within 5 s",
+                Some(t),
+                s(1),
+                Family::Conductor,
+                t + s(3),
+                false,
+            ),
+            (
+                "Conductor after 5 s",
+                Some(t),
+                s(1),
+                Family::Conductor,
+                t + s(5),
+                true,
+            ),
+            (
+                "Meeting Server at the setting",
+                Some(t),
+                s(1),
+                Family::MeetingServer,
+                t + s(1),
+                true,
+            ),
+            (
+                "a longer setting wins",
+                Some(t),
+                s(30),
+                Family::Conductor,
+                t + s(10),
+                false,
+            ),
+        ];
+        for (name, last, configured, family, now, want) in table {
+            assert_eq!(poll_due(last, configured, family, now), want, "{name}");
+        }
     }
 }

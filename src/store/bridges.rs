@@ -3,8 +3,11 @@
 use super::schema::bridges;
 use super::DbConnection;
 use crate::domain::Error;
-use crate::planner::{Bridge, Family};
+use crate::planner::{Bridge, CapacityModel, Family};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A bridge with how bridgebook reaches its management API.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,10 +104,85 @@ pub fn all(conn: &mut DbConnection) -> Result<Vec<StoredBridge>, Error> {
         .collect()
 }
 
+/// A bridge's last health answer, as administrators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthSeen {
+    pub at: DateTime<Utc>,
+    pub load: Option<f64>,
+    pub active_conferences: Option<u32>,
+}
+
+/// What bridgebook learnt from a bridge itself, beside its configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Observed {
+    /// The bridge's own price list (a Conductor's ServiceCost); the planner counts with
+    /// it instead of the configured capacity.
+    pub priced_capacity: Option<CapacityModel>,
+    pub health: Option<HealthSeen>,
+}
+
+/// What was learnt from each bridge, by id.
+pub fn observed(conn: &mut DbConnection) -> Result<HashMap<i64, Observed>, Error> {
+    let rows: Vec<(i64, Option<String>, Option<String>)> = bridges::table
+        .select((bridges::id, bridges::priced_capacity, bridges::health))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, priced, health)| {
+            Ok((
+                id,
+                Observed {
+                    priced_capacity: priced
+                        .map(|p| parsed("priced capacity", id, &p))
+                        .transpose()?,
+                    health: health.map(|h| parsed("health", id, &h)).transpose()?,
+                },
+            ))
+        })
+        .collect()
+}
+
 /// Every bridge as the planner sees it, disabled ones included (the planner says why it
-/// skips them).
+/// skips them); a bridge that publishes its prices is counted with them.
 pub fn inventory(conn: &mut DbConnection) -> Result<Vec<Bridge>, Error> {
-    Ok(all(conn)?.into_iter().map(|b| b.bridge).collect())
+    let mut observed = observed(conn)?;
+    Ok(all(conn)?
+        .into_iter()
+        .map(|b| {
+            let mut bridge = b.bridge;
+            if let Some(priced) = observed.remove(&bridge.id).and_then(|o| o.priced_capacity) {
+                bridge.capacity = priced;
+            }
+            bridge
+        })
+        .collect())
+}
+
+/// Records the bridge's own price list; true when it differs from what was recorded.
+pub fn set_priced(
+    conn: &mut DbConnection,
+    id: i64,
+    priced: Option<&CapacityModel>,
+) -> Result<bool, Error> {
+    let new = priced.map(json).transpose()?;
+    let old: Option<Option<String>> = bridges::table
+        .find(id)
+        .select(bridges::priced_capacity)
+        .first(conn)
+        .optional()?;
+    if old.is_none() || old == Some(new.clone()) {
+        return Ok(false);
+    }
+    diesel::update(bridges::table.find(id))
+        .set(bridges::priced_capacity.eq(new))
+        .execute(conn)?;
+    Ok(true)
+}
+
+pub fn set_health(conn: &mut DbConnection, id: i64, seen: &HealthSeen) -> Result<(), Error> {
+    diesel::update(bridges::table.find(id))
+        .set(bridges::health.eq(Some(json(seen)?)))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Option<StoredBridge>, Error> {

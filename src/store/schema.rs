@@ -101,6 +101,8 @@ diesel::table! {
         capacity -> Text,
         numbering -> Text,
         reachable -> Bool,
+        priced_capacity -> Nullable<Text>,
+        health -> Nullable<Text>,
     }
 }
 

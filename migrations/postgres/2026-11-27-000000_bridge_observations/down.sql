@@ -1,0 +1,2 @@
+ALTER TABLE bridges DROP COLUMN health;
+ALTER TABLE bridges DROP COLUMN priced_capacity;

@@ -1,0 +1,5 @@
+-- What bridgebook learns from a bridge itself: its own price list as a capacity model (a
+-- Conductor's ServiceCost), used by the planner instead of the configured one, and what its
+-- last health answer said (load, conferences running), for administrators.
+ALTER TABLE bridges ADD COLUMN priced_capacity TEXT;
+ALTER TABLE bridges ADD COLUMN health TEXT;
