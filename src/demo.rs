@@ -3,6 +3,7 @@
 use crate::config::{BridgeConfig, CapacityConfig, Config, SystemConfig, UserConfig};
 use crate::planner::{Capabilities, Numbering, PinPolicy};
 use crate::sim::cms::CmsSim;
+use crate::sim::conductor::ConductorSim;
 use crate::sim::pexip::{PexipSim, PexipSimHandle, SimConfig};
 use crate::sim::telepresence_server::TsSim;
 
@@ -10,6 +11,7 @@ use crate::sim::telepresence_server::TsSim;
 pub struct Simulators {
     pub meeting_server: CmsSim,
     pub telepresence_server: TsSim,
+    pub conductor: ConductorSim,
     pub pexip: PexipSimHandle,
 }
 
@@ -23,6 +25,8 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
         .map_err(|e| format!("cannot start the Meeting Server simulator: {e}"))?;
     let ts = TsSim::start("127.0.0.1:0", "demo-api", "demo-api")
         .map_err(|e| format!("cannot start the TelePresence Server simulator: {e}"))?;
+    let conductor = ConductorSim::start("127.0.0.1:0", "demo-api", "demo-api")
+        .map_err(|e| format!("cannot start the TelePresence Conductor simulator: {e}"))?;
     let pexip = PexipSim::start(SimConfig {
         username: "demo-api".into(),
         password: "demo-api".into(),
@@ -104,17 +108,28 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
         2,
         8000,
     ));
+    // Priced by the Conductor itself (ServiceCost) once its health is first polled.
+    c.bridges.push(bridge(
+        "demo-conductor",
+        "conductor",
+        &conductor.base,
+        4,
+        6000,
+    ));
     println!(
-        "demo: simulators of a Meeting Server at {}, a TelePresence Server at {}/RPC2 and a Pexip at {}; \
-         log in as {DEMO_USER}/{DEMO_PASSWORD}; book three rooms and watch \
+        "demo: simulators of a Meeting Server at {}, a TelePresence Server at {}/RPC2, a \
+         TelePresence Conductor at {}/RPC2 and a Pexip at {}; log in as \
+         {DEMO_USER}/{DEMO_PASSWORD}; book three rooms and watch \
          GET /admin/api/conferences/<id>/jobs",
         cms.base,
         ts.base,
+        conductor.base,
         pexip.base_url()
     );
     Ok(Simulators {
         meeting_server: cms,
         telepresence_server: ts,
+        conductor,
         pexip,
     })
 }

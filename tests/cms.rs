@@ -104,6 +104,24 @@ fn faults_are_told_apart() {
         Err(BridgeError::Unreachable(_))
     ));
     sim.with(|s| s.down = false);
+    // Out of room: the reason the server gives is the refusal's code.
+    sim.with(|s| s.refuse_writes = Some("tooManyCoSpaces".into()));
+    let mut another = meeting(None, &[]);
+    another.reference = "bb-8".into();
+    another.number = 8144;
+    another.sip_uri = "8144@vc.example.com".into();
+    let e = cms.provision(&another).unwrap_err();
+    assert!(
+        matches!(&e, BridgeError::Refused { code, .. } if code == "tooManyCoSpaces"),
+        "{e:?}"
+    );
+    // Slow, but within the client's patience: it waits.
+    sim.with(|s| {
+        s.refuse_writes = None;
+        s.delay = std::time::Duration::from_millis(300);
+    });
+    cms.provision(&another).unwrap();
+    sim.with(|s| s.delay = std::time::Duration::ZERO);
     sim.with(|s| s.load = 2500.0);
     let h = cms.health().unwrap();
     assert_eq!(h.load, Some(0.25));

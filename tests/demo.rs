@@ -71,6 +71,29 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         assert!(std::time::Instant::now() < until, "not provisioned: {jobs}");
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+    // One bridge of each family, each answering its health poll.
+    let bridges: serde_json::Value = serde_json::from_str(
+        &ureq::get(&format!("{base}/admin/api/bridges"))
+            .set("Authorization", &basic("demo", "demo"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut families: Vec<&str> = bridges
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["reachable"] == true)
+        .map(|b| b["family"].as_str().unwrap())
+        .collect();
+    families.sort();
+    assert_eq!(
+        families,
+        ["conductor", "meeting-server", "pexip", "telepresence-server"],
+        "{bridges}"
+    );
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -93,7 +93,16 @@ fn dial_outs_tear_down_and_faults() {
         ts.provision(&meeting("bb-6", 8600, &[])),
         Err(BridgeError::Unreachable(_))
     ));
-    sim.with(|s| s.fault = None);
+    sim.with(|s| {
+        s.fault = None;
+        s.down = true;
+    });
+    assert!(matches!(ts.health(), Err(BridgeError::Unreachable(_))));
+    // Slow, but within the client's patience: it waits.
+    sim.with(|s| {
+        s.down = false;
+        s.delay = std::time::Duration::from_millis(300);
+    });
     let h = ts.health().unwrap();
     assert_eq!(h.active_conferences, Some(1));
     assert_eq!(h.load, Some(0.05));

@@ -41,6 +41,10 @@ pub struct State {
     pub counters: Counters,
     /// Answer 503 to everything.
     pub down: bool,
+    /// Wait this long before answering.
+    pub delay: std::time::Duration,
+    /// Refuse every POST and PUT with this failureDetails reason (e.g. "tooManyCoSpaces").
+    pub refuse_writes: Option<String>,
     pub load: f64,
     pub load_limit: f64,
     next_id: u64,
@@ -211,6 +215,10 @@ fn apply(state: &mut State, c: &mut CoSpace, fields: &[(String, String)]) -> Res
 }
 
 async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> HttpResponse {
+    let delay = sim.state.lock().unwrap_or_else(|p| p.into_inner()).delay;
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
     let mut state = sim.state.lock().unwrap_or_else(|p| p.into_inner());
     state.counters.requests += 1;
     if state.down {
@@ -235,6 +243,9 @@ async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> Http
         return HttpResponse::BadGateway()
             .content_type("text/html")
             .body("<html><body><h1>Proxy Error</h1></body></html>");
+    }
+    if let (Some(reason), "POST" | "PUT") = (&state.refuse_writes, method.as_str()) {
+        return failure(400, reason);
     }
     let Some(path) = req.path().strip_prefix("/api/v1/") else {
         return failure(400, "invalidVersion");

@@ -3,7 +3,7 @@
 //! cookie), dial-out participants, resource query and status. Credentials in every call
 //! (fault 14), media credits rounded down to the levels and checked against the tokens
 //! (fault 53), duplicate URIs (fault 18), relative start times, a conference limit (fault
-//! 6), and fault knobs.
+//! 6), and knobs: a fault code for every call, down (503), slow, and the capacity.
 use super::server::Running;
 use crate::bridges::telepresence_server::rounded_credits;
 use crate::bridges::xmlrpc::{fault, members, method_response, parse_call, Value};
@@ -30,6 +30,10 @@ pub struct State {
     pub creates: u64,
     /// Answer every call with this fault code.
     pub fault: Option<i64>,
+    /// Answer 503 to everything.
+    pub down: bool,
+    /// Wait this long before answering.
+    pub delay: std::time::Duration,
     pub max_conferences: usize,
     pub max_media_credits: i64,
     next: u64,
@@ -109,6 +113,16 @@ fn uris_of(p: &Value) -> Vec<(String, Option<String>)> {
 }
 
 async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
+    let (delay, down) = {
+        let st = sim.state.lock().unwrap_or_else(|e| e.into_inner());
+        (st.delay, st.down)
+    };
+    if !delay.is_zero() {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    if down {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
     let Some((method, p)) = parse_call(&body) else {
         return failed(103, "malformed parameter: methodCall");
     };
