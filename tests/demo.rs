@@ -91,7 +91,12 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
     families.sort();
     assert_eq!(
         families,
-        ["conductor", "meeting-server", "pexip", "telepresence-server"],
+        [
+            "conductor",
+            "meeting-server",
+            "pexip",
+            "telepresence-server"
+        ],
         "{bridges}"
     );
     let _ = child.kill();

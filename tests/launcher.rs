@@ -322,7 +322,10 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.exampl
         !bridges()[0]["priced_capacity"].is_null()
     });
     let seen = bridges();
-    assert_eq!(seen[0]["capacity"]["total"], 1000.0, "the configuration stays");
+    assert_eq!(
+        seen[0]["capacity"]["total"], 1000.0,
+        "the configuration stays"
+    );
     assert_eq!(seen[0]["priced_capacity"]["total"], 30720.0);
     assert_eq!(seen[0]["priced_capacity"]["hd"], 3840.0);
     assert!(seen[0]["health"]["at"].is_string(), "{seen}");
@@ -335,4 +338,69 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.exampl
         .fault(code::NOT_ENOUGH_MCU_RESOURCES);
     // Later the same day there is room again.
     c.save(&conference(120, 150, &callers(1)), "Strict").ok();
+}
+
+#[test]
+fn jobs_survive_a_restart_and_a_create_is_never_made_twice() {
+    use bridgebook::bridges::cms::Cms;
+    use bridgebook::bridges::{Adapter, Meeting};
+    use bridgebook::sim::cms::CmsSim;
+    for backend in backends() {
+        let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+        let options = |launcher: bool| Options {
+            extra_config: format!(
+                r#"
+[[bridge]]
+name = "cms-osl"
+family = "meeting-server"
+address = "{}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 40 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
+"#,
+                sim.base
+            ),
+            launcher,
+            ..Options::default()
+        };
+        // Booked while no worker runs (a service that stops right after the commit).
+        let mut s = Server::start_with(backend, options(false));
+        let parts = tms(1) + &tms(2) + &tms(3);
+        let saved = Client::new(&s).save(
+            &format!(
+                "<ConferenceId>-1</ConferenceId><Title>Restart</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{parts}</Participants>",
+                seconds_from_now(3),
+                seconds_from_now(600)
+            ),
+            "Strict",
+        );
+        saved.ok();
+        let id = saved.get("ConferenceId").unwrap();
+        // An earlier worker made the coSpace and died before recording it.
+        let start = chrono::Utc::now() + chrono::Duration::seconds(3);
+        Cms::new(&sim.base, "api", "api-secret")
+            .provision(&Meeting {
+                reference: format!("bb-{id}"),
+                title: "Restart".into(),
+                number: 8100,
+                sip_uri: "8100@cms.example.com".into(),
+                pin: None,
+                start,
+                end: start + chrono::Duration::minutes(10),
+                dial_out: vec![],
+                max_participants: 0,
+                participants: 3,
+            })
+            .unwrap();
+        s.restart(options(true));
+        eventually(10, "provisioning done after the restart", || {
+            jobs(&s, &id).contains(&("provision".to_string(), "done".to_string()))
+        });
+        assert_eq!(
+            sim.with(|st| (st.co_spaces.len(), st.counters.co_space_creates)),
+            (1, 1),
+            "the coSpace made before the restart is the one used"
+        );
+    }
 }

@@ -37,6 +37,7 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub backend: Backend,
+    url: String,
     _dir: tempfile::TempDir,
     pg_db: Option<String>,
 }
@@ -97,6 +98,31 @@ impl Server {
                 (Some(n), u)
             }
         };
+        let (child, base) = spawn(dir.path(), &url, &o);
+        Server {
+            child,
+            base,
+            backend,
+            url,
+            _dir: dir,
+            pg_db,
+        }
+    }
+
+    /// Stops the service (as a crash would) and starts it again on the same database with
+    /// `o`; it may listen on another port.
+    pub fn restart(&mut self, o: Options) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, base) = spawn(self._dir.path(), &self.url, &o);
+        self.child = child;
+        self.base = base;
+    }
+}
+
+/// Writes the configuration into `dir` and starts the service; answers its address.
+fn spawn(dir: &std::path::Path, url: &str, o: &Options) -> (Child, String) {
+    {
         let config = format!(
             r#"
 listen = "127.0.0.1:0"
@@ -151,7 +177,7 @@ password_hash = "{hash}"
             lead = o.lead_seconds,
             hash = password_hash(),
         ) + &o.extra_config;
-        let cfg = dir.path().join("bridgebook.toml");
+        let cfg = dir.join("bridgebook.toml");
         std::fs::write(&cfg, config).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
             .arg("--config")
@@ -173,15 +199,11 @@ password_hash = "{hash}"
             .strip_prefix("bridgebook listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .to_string();
-        Server {
-            child,
-            base,
-            backend,
-            _dir: dir,
-            pg_db,
-        }
+        (child, base)
     }
+}
 
+impl Server {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
