@@ -404,3 +404,53 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
         );
     }
 }
+
+#[test]
+fn two_nodes_on_postgresql_share_the_jobs_and_do_each_once() {
+    use bridgebook::sim::cms::CmsSim;
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let options = || Options {
+        extra_config: format!(
+            r#"
+[[bridge]]
+name = "cms-osl"
+family = "meeting-server"
+address = "{}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 400 }}
+capabilities = {{ max_conferences = 100 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
+"#,
+            sim.base
+        ),
+        launcher: true,
+        ..Options::default()
+    };
+    let a = Server::start_with(Backend::Postgres, options());
+    let b = a.beside(options());
+    let c = Client::new(&a);
+    let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
+    let meetings = 24;
+    for n in 0..meetings {
+        c.save(
+            &format!(
+                "<ConferenceId>-1</ConferenceId><Title>Shared {n}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{callers}</Participants>",
+                seconds_from_now(4),
+                seconds_from_now(600)
+            ),
+            "Strict",
+        )
+        .ok();
+    }
+    eventually(30, "every meeting provisioned", || {
+        sim.with(|st| st.co_spaces.len() == meetings)
+    });
+    // Whichever node claimed a job, each meeting was created once.
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert_eq!(sim.with(|st| st.counters.co_space_creates), meetings as u64);
+    drop(b);
+}

@@ -109,6 +109,20 @@ impl Server {
         }
     }
 
+    /// A second instance of the service on the same database, as another node would run.
+    pub fn beside(&self, o: Options) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let (child, base) = spawn(dir.path(), &self.url, &o);
+        Server {
+            child,
+            base,
+            backend: self.backend,
+            url: self.url.clone(),
+            _dir: dir,
+            pg_db: None,
+        }
+    }
+
     /// Stops the service (as a crash would) and starts it again on the same database with
     /// `o`; it may listen on another port.
     pub fn restart(&mut self, o: Options) {
