@@ -88,6 +88,7 @@ fn three_hundred_meetings_are_live_by_their_start() {
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
     // Three callers dialling in to each meeting: every one needs a bridge, and no room is
     // booked twice.
+    let booking = Instant::now();
     let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
     for n in 0..MEETINGS {
         let saved = c.save(
@@ -100,6 +101,7 @@ fn three_hundred_meetings_are_live_by_their_start() {
         );
         saved.ok();
     }
+    let booked_in = booking.elapsed();
     let live = || {
         c1.with(|st| st.conferences.len())
             + c2.with(|st| st.conferences.len())
@@ -129,13 +131,26 @@ fn three_hundred_meetings_are_live_by_their_start() {
         pexip.counters().limit_violations,
     ];
     let violations: u64 = per_sim.iter().sum();
+    // What each Conductor achieved: creates a second between its first and its last.
+    let paced = [&c1, &c2].map(|c| {
+        c.with(|st| match st.created_between {
+            Some((first, last)) if st.creates > 1 => {
+                (st.creates - 1) as f64 / (last - first).as_secs_f64()
+            }
+            _ => 0.0,
+        })
+    });
     eprintln!(
         "rush: {MEETINGS} meetings live in {:.1} s ({:.1} creates/s), {} s to spare before the start; \
          per bridge (conductor-a, conductor-b, cms, pexip): {per_bridge:?}; limit violations \
-         (conductor-a, conductor-b, pexip): {per_sim:?}",
+         (conductor-a, conductor-b, pexip): {per_sim:?}; Conductor creates/s: {:.2}, {:.2}; \
+         booking took {:.1} s",
         provisioned_in.as_secs_f64(),
         MEETINGS as f64 / provisioned_in.as_secs_f64(),
-        spare.num_seconds()
+        spare.num_seconds(),
+        paced[0],
+        paced[1],
+        booked_in.as_secs_f64()
     );
     assert_eq!(violations, 0, "no documented limit exceeded");
     assert!(per_bridge.iter().all(|n| *n > 0), "{per_bridge:?}");

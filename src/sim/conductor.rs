@@ -65,6 +65,8 @@ pub struct State {
     /// Only aliases in this SIP domain reach a Service Preference (None: every alias).
     pub domain: Option<String>,
     pub creates: u64,
+    /// When the first and the last conference were created.
+    pub created_between: Option<(Instant, Instant)>,
     pub joins: u64,
     pub requests: u64,
     pub service_cost_requests: u64,
@@ -92,6 +94,7 @@ impl Default for State {
             prices: Prices::telepresence_servers(10),
             domain: None,
             creates: 0,
+            created_between: None,
             joins: 0,
             requests: 0,
             service_cost_requests: 0,
@@ -379,6 +382,8 @@ async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
             }
             st.next += 1;
             st.creates += 1;
+            let now = Instant::now();
+            st.created_between = Some((st.created_between.map_or(now, |(first, _)| first), now));
             let display = p
                 .str("factoryOverrideConferenceDisplayName")
                 .unwrap_or(alias);

@@ -33,6 +33,7 @@ struct Row {
     capacity: String,
     numbering: String,
     reachable: bool,
+    priced_capacity: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -94,14 +95,15 @@ fn bridge_of(r: Row) -> Result<StoredBridge, Error> {
     })
 }
 
-pub fn all(conn: &mut DbConnection) -> Result<Vec<StoredBridge>, Error> {
-    bridges::table
+fn rows(conn: &mut DbConnection) -> Result<Vec<Row>, Error> {
+    Ok(bridges::table
         .order(bridges::id)
         .select(Row::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(bridge_of)
-        .collect()
+        .load(conn)?)
+}
+
+pub fn all(conn: &mut DbConnection) -> Result<Vec<StoredBridge>, Error> {
+    rows(conn)?.into_iter().map(bridge_of).collect()
 }
 
 /// A bridge's last health answer, as administrators see it.
@@ -144,17 +146,17 @@ pub fn observed(conn: &mut DbConnection) -> Result<HashMap<i64, Observed>, Error
 /// Every bridge as the planner sees it, disabled ones included (the planner says why it
 /// skips them); a bridge that publishes its prices is counted with them.
 pub fn inventory(conn: &mut DbConnection) -> Result<Vec<Bridge>, Error> {
-    let mut observed = observed(conn)?;
-    Ok(all(conn)?
+    rows(conn)?
         .into_iter()
-        .map(|b| {
-            let mut bridge = b.bridge;
-            if let Some(priced) = observed.remove(&bridge.id).and_then(|o| o.priced_capacity) {
-                bridge.capacity = priced;
+        .map(|r| {
+            let priced = r.priced_capacity.clone();
+            let mut bridge = bridge_of(r)?.bridge;
+            if let Some(p) = priced {
+                bridge.capacity = parsed("priced capacity", bridge.id, &p)?;
             }
-            bridge
+            Ok(bridge)
         })
-        .collect())
+        .collect()
 }
 
 /// Records the bridge's own price list; true when it differs from what was recorded.
