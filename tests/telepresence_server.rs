@@ -98,6 +98,17 @@ fn dial_outs_tear_down_and_faults() {
         s.down = true;
     });
     assert!(matches!(ts.health(), Err(BridgeError::Unreachable(_))));
+    // A server that is not remotely managed cannot take the flex API.
+    sim.with(|s| {
+        s.down = false;
+        s.operation_mode = "standalone".into();
+    });
+    let e = ts.health().unwrap_err();
+    assert!(
+        matches!(&e, BridgeError::Refused { code, .. } if code == "operationMode"),
+        "{e:?}"
+    );
+    sim.with(|s| s.operation_mode = "flexible".into());
     // Slow, but within the client's patience: it waits.
     sim.with(|s| {
         s.down = false;

@@ -239,6 +239,15 @@ impl Adapter for TelePresenceServer {
     }
 
     fn health(&self) -> Result<Health, BridgeError> {
+        // The flex API works only on a remotely managed server.
+        let info = self.call("system.info", vec![])?;
+        let mode = info.str("operationMode").unwrap_or("");
+        if mode != "flexible" {
+            return Err(BridgeError::Refused {
+                code: "operationMode".into(),
+                message: format!("system.info: operationMode is '{mode}', not 'flexible'"),
+            });
+        }
         let capacity = self.call("flex.resource.query", vec![])?;
         let status = self.call("flex.resource.status", vec![])?;
         let limit = capacity.int("maxMediaCredits").filter(|l| *l > 0);

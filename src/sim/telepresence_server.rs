@@ -32,6 +32,8 @@ pub struct State {
     pub fault: Option<i64>,
     /// Answer 503 to everything.
     pub down: bool,
+    /// What system.info says ("flexible": remotely managed, as the flex API needs).
+    pub operation_mode: String,
     /// Wait this long before answering.
     pub delay: std::time::Duration,
     pub max_conferences: usize,
@@ -59,6 +61,7 @@ impl TsSim {
         let state = Arc::new(Mutex::new(State {
             max_conferences: 100,
             max_media_credits: 100_800,
+            operation_mode: "flexible".into(),
             ..State::default()
         }));
         let sim = web::Data::new(Sim {
@@ -265,6 +268,12 @@ async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
                 .collect();
             ok(members(vec![("participants", Value::Array(list))]))
         }
+        "system.info" => ok(members(vec![
+            ("operationMode", Value::Str(st.operation_mode.clone())),
+            ("licenseMode", Value::Str("flexible".into())),
+            ("clusterType", Value::Str("unclustered".into())),
+            ("softwareVersion", Value::Str("4.3".into())),
+        ])),
         "flex.resource.query" => ok(members(vec![
             ("maxConferences", Value::Int(st.max_conferences as i64)),
             ("maxMediaCredits", Value::Int(st.max_media_credits)),
