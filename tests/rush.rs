@@ -90,6 +90,7 @@ fn three_hundred_meetings_are_live_by_their_start() {
     // booked twice.
     let booking = Instant::now();
     let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
+    let mut ids = Vec::new();
     for n in 0..MEETINGS {
         let saved = c.save(
             &format!(
@@ -100,6 +101,7 @@ fn three_hundred_meetings_are_live_by_their_start() {
             "Strict",
         );
         saved.ok();
+        ids.push(saved.get("ConferenceId").unwrap());
     }
     let booked_in = booking.elapsed();
     let live = || {
@@ -154,4 +156,28 @@ fn three_hundred_meetings_are_live_by_their_start() {
     );
     assert_eq!(violations, 0, "no documented limit exceeded");
     assert!(per_bridge.iter().all(|n| *n > 0), "{per_bridge:?}");
+
+    // All cancelled at once: every meeting is removed from its bridge, still within the
+    // limits (each Conductor tear-down starts with an enumeration, 8 a second at most).
+    let cancelling = Instant::now();
+    for id in &ids {
+        c.call(
+            "DeleteConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .ok();
+    }
+    let until = Instant::now() + Duration::from_secs(60);
+    while live() > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    assert_eq!(live(), 0, "removed from the bridges");
+    let violations: u64 = c1.with(|st| st.violations)
+        + c2.with(|st| st.violations)
+        + pexip.counters().limit_violations;
+    eprintln!(
+        "rush: {MEETINGS} meetings cancelled and removed in {:.1} s",
+        cancelling.elapsed().as_secs_f64()
+    );
+    assert_eq!(violations, 0, "no documented limit exceeded while tearing down");
 }

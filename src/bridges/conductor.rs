@@ -8,9 +8,10 @@
 //! to every bridge behind the Conductor).
 //!
 //! The document asks for one connection per client, one request at a time, keep-alive, at
-//! most 2 creates and 8 joins a second (the launcher paces those) and no status query more
-//! often than every 5 minutes; this adapter keeps one kept-alive connection, serialises its
-//! requests, and answers health from `device.query`.
+//! most 2 creates, 8 joins and 8 polls a second, and no status query more often than every
+//! 5 minutes; this adapter keeps one kept-alive connection, serialises its requests, paces
+//! creates, joins and enumerations, and answers health from `device.query`.
+use super::pace::Throttle;
 use super::service_cost::ServiceCost;
 use super::xmlrpc::{members, method_call, parse_response, Value};
 use super::{Adapter, BridgeError, Health, Meeting};
@@ -29,6 +30,9 @@ pub struct Conductor {
     agent: ureq::Agent,
     /// Held for the length of a request: one at a time.
     turn: Mutex<()>,
+    creates: Throttle,
+    joins: Throttle,
+    polls: Throttle,
     price: Mutex<Option<(Instant, ServiceCost)>>,
 }
 
@@ -76,12 +80,21 @@ impl Conductor {
                 .max_idle_connections_per_host(1)
                 .build(),
             turn: Mutex::new(()),
+            creates: Throttle::per_second(2.0),
+            joins: Throttle::per_second(8.0),
+            polls: Throttle::per_second(8.0),
             price: Mutex::new(None),
         }
     }
 
     /// A call, with in-band "error" replies turned into errors.
     fn call(&self, method: &str, params: Vec<(&str, Value)>) -> Result<Value, BridgeError> {
+        match method {
+            "factory.conferencecreate" => self.creates.wait(),
+            "participant.add" => self.joins.wait(),
+            "conference.enumerate" | "participant.enumerate" => self.polls.wait(),
+            _ => {}
+        }
         let mut all = vec![
             ("authenticationUser", Value::Str(self.username.clone())),
             ("authenticationPassword", Value::Str(self.password.clone())),

@@ -74,6 +74,7 @@ pub trait Adapter: Send + Sync {
 }
 pub mod cms;
 pub mod conductor;
+pub mod pace;
 pub mod pexip;
 pub mod service_cost;
 pub mod telepresence_server;

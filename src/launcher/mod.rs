@@ -55,10 +55,9 @@ pub fn give_up(
     }
 }
 
-/// The worker's state: request pacing, one adapter per bridge, when each bridge was polled.
+/// The worker's state: one adapter per bridge, when each bridge was polled.
 #[derive(Default)]
 struct Worker {
-    pacer: pace::Pacer,
     adapters: adapters::Adapters,
     polled: std::collections::HashMap<i64, std::time::Instant>,
 }
@@ -134,20 +133,11 @@ impl Worker {
             return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
         };
         let adapter = self.adapters.get(&bridge);
-        let (id, family) = (bridge.bridge.id, bridge.bridge.family);
         let outcome = match (job.kind, &conference) {
             (Kind::TearDown, _) => adapter.tear_down(&reference),
             (kind, Some(c)) => match meeting::of(c) {
-                Some(m) if kind == Kind::Provision => {
-                    self.pacer.wait(id, family, pace::Operation::Create);
-                    adapter.provision(&m)
-                }
-                Some(m) => {
-                    for _ in &m.dial_out {
-                        self.pacer.wait(id, family, pace::Operation::Join);
-                    }
-                    adapter.dial_out(&m)
-                }
+                Some(m) if kind == Kind::Provision => adapter.provision(&m),
+                Some(m) => adapter.dial_out(&m),
                 None => Ok(()),
             },
             (_, None) => Ok(()),
