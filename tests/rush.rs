@@ -179,5 +179,8 @@ fn three_hundred_meetings_are_live_by_their_start() {
         "rush: {MEETINGS} meetings cancelled and removed in {:.1} s",
         cancelling.elapsed().as_secs_f64()
     );
-    assert_eq!(violations, 0, "no documented limit exceeded while tearing down");
+    assert_eq!(
+        violations, 0,
+        "no documented limit exceeded while tearing down"
+    );
 }

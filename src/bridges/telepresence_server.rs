@@ -41,6 +41,8 @@ pub struct TelePresenceServer {
     username: String,
     password: String,
     agent: ureq::Agent,
+    /// Held for the length of a request: one at a time per device.
+    turn: std::sync::Mutex<()>,
 }
 
 fn refused(code: i64, text: String) -> BridgeError {
@@ -61,6 +63,7 @@ impl TelePresenceServer {
                 .timeout(TIMEOUT)
                 .max_idle_connections_per_host(1)
                 .build(),
+            turn: std::sync::Mutex::new(()),
         }
     }
 
@@ -71,6 +74,7 @@ impl TelePresenceServer {
         ];
         all.extend(params);
         let body = method_call(method, &members(all));
+        let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
         let answer = self
             .agent
             .post(&self.url)
