@@ -57,6 +57,7 @@ fn inventory() -> Vec<StoredBridge> {
                 address: format!("https://bridge-{n}.example.com"),
                 username: "admin".into(),
                 password: "secret".into(),
+                tls: Default::default(),
             }
         })
         .collect()

@@ -281,6 +281,9 @@ pub struct BridgeConfig {
     pub capabilities: crate::planner::Capabilities,
     pub capacity: CapacityConfig,
     pub numbering: crate::planner::Numbering,
+    /// How the management certificate is checked: `{ verify = true, ca_file = "…" }`.
+    #[serde(default)]
+    pub tls: crate::bridges::tls::Tls,
 }
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
@@ -329,11 +332,16 @@ impl BridgeConfig {
             address: self.address.clone(),
             username: self.username.clone(),
             password: self.password.clone(),
+            tls: self.tls.clone(),
         };
         let problems = b.bridge.problems();
         if !problems.is_empty() {
             return Err(format!("bridge '{}': {}", self.name, problems.join("; ")));
         }
+        // A CA file that cannot be read is told now, not at the first meeting.
+        b.tls
+            .client()
+            .map_err(|e| format!("bridge '{}': tls: {e}", self.name))?;
         Ok(b)
     }
 }

@@ -91,6 +91,7 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
                 pin: PinPolicy::Auto { length: 6 },
                 web_url: None,
             },
+            tls: Default::default(),
         };
     c.bridges.push(bridge(
         "demo-meeting-server",

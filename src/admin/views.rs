@@ -21,6 +21,7 @@ pub fn bridge(b: &StoredBridge) -> Value {
         "capacity": x.capacity,
         "unit": x.family.unit(),
         "numbering": x.numbering,
+        "tls": b.tls,
     })
 }
 

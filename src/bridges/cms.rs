@@ -3,6 +3,7 @@
 //! creates on the coSpace. The API silently ignores parameters it does not know, so every
 //! write is read back and compared; calls the API created stay alive after everyone leaves,
 //! so tear-down deletes them before the coSpace.
+use super::tls::{self, ClientTls};
 use super::{Adapter, BridgeError, Health, Meeting};
 use quick_xml::events::Event;
 use std::collections::HashMap;
@@ -118,17 +119,27 @@ fn user_part(uri: &str) -> &str {
     uri.split('@').next().unwrap_or(uri)
 }
 
+fn agent(tls: &ClientTls) -> ureq::Agent {
+    tls::agent(tls)
+        .timeout(TIMEOUT)
+        .max_idle_connections_per_host(2)
+        .build()
+}
+
 impl Cms {
     pub fn new(base: &str, username: &str, password: &str) -> Cms {
         Cms {
             base: base.trim_end_matches('/').to_string(),
             username: username.to_string(),
             password: password.to_string(),
-            agent: ureq::AgentBuilder::new()
-                .timeout(TIMEOUT)
-                .max_idle_connections_per_host(2)
-                .build(),
+            agent: agent(&None),
         }
+    }
+
+    /// The same adapter checking the server's certificate as `tls` says.
+    pub fn with_tls(mut self, tls: &ClientTls) -> Cms {
+        self.agent = agent(tls);
+        self
     }
 
     fn auth(&self) -> String {
@@ -175,10 +186,9 @@ impl Cms {
                     message: format!("{method} {path}: HTTP {code}"),
                 })
             }
-            Err(ureq::Error::Transport(t)) => Err(BridgeError::Unreachable(format!(
-                "{method} {path}: {}",
-                t.kind()
-            ))),
+            Err(ureq::Error::Transport(t)) => {
+                Err(super::unreachable(&format!("{method} {path}"), &t))
+            }
         }
     }
 

@@ -13,6 +13,7 @@
 //! creates, joins and enumerations, and answers health from `device.query`.
 use super::pace::Throttle;
 use super::service_cost::ServiceCost;
+use super::tls::{self, ClientTls};
 use super::xmlrpc::{members, method_call, parse_response, Value};
 use super::{Adapter, BridgeError, Health, Meeting};
 use crate::planner::CapacityModel;
@@ -54,7 +55,7 @@ pub fn named_for(conference_name: &str, reference: &str) -> bool {
 fn transport(what: &str, e: ureq::Error) -> BridgeError {
     match e {
         ureq::Error::Status(code, _) => BridgeError::Unreachable(format!("{what}: HTTP {code}")),
-        ureq::Error::Transport(t) => BridgeError::Unreachable(format!("{what}: {}", t.kind())),
+        ureq::Error::Transport(t) => super::unreachable(what, &t),
     }
 }
 
@@ -68,23 +69,34 @@ fn resource_limits(cost: &ServiceCost, participants: u32) -> Value {
     )
 }
 
+/// One kept-alive connection.
+fn agent(tls: &ClientTls) -> ureq::Agent {
+    tls::agent(tls)
+        .timeout(TIMEOUT)
+        .max_idle_connections(1)
+        .max_idle_connections_per_host(1)
+        .build()
+}
+
 impl Conductor {
     pub fn new(base: &str, username: &str, password: &str) -> Conductor {
         Conductor {
             base: base.trim_end_matches('/').to_string(),
             username: username.to_string(),
             password: password.to_string(),
-            agent: ureq::AgentBuilder::new()
-                .timeout(TIMEOUT)
-                .max_idle_connections(1)
-                .max_idle_connections_per_host(1)
-                .build(),
+            agent: agent(&None),
             turn: Mutex::new(()),
             creates: Throttle::per_second(2.0),
             joins: Throttle::per_second(8.0),
             polls: Throttle::per_second(8.0),
             price: Mutex::new(None),
         }
+    }
+
+    /// The same adapter checking the server's certificate as `tls` says.
+    pub fn with_tls(mut self, tls: &ClientTls) -> Conductor {
+        self.agent = agent(tls);
+        self
     }
 
     /// A call, with in-band "error" replies turned into errors.

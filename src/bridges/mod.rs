@@ -44,6 +44,21 @@ impl std::fmt::Display for BridgeError {
     }
 }
 
+/// No answer from the bridge: the kind of failure and its causes (a TLS failure names the
+/// certificate problem), without the URL.
+pub fn unreachable(what: &str, t: &ureq::Transport) -> BridgeError {
+    let mut why = format!("{what}: {}", t.kind());
+    if let Some(m) = t.message() {
+        why.push_str(&format!(": {m}"));
+    }
+    let mut cause = std::error::Error::source(t);
+    while let Some(c) = cause {
+        why.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    BridgeError::Unreachable(why)
+}
+
 /// A bridge's health as its own status API reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
@@ -78,4 +93,5 @@ pub mod pace;
 pub mod pexip;
 pub mod service_cost;
 pub mod telepresence_server;
+pub mod tls;
 pub mod xmlrpc;

@@ -10,6 +10,7 @@
 //! here assumes a room, alias or ADP is dialable the moment it is written.
 mod api;
 
+use super::tls::ClientTls;
 use crate::bridges::{Adapter, BridgeError, Health, Meeting};
 use api::{path_of, Api};
 use serde_json::{json, Map, Value};
@@ -37,6 +38,7 @@ pub struct Pexip {
     /// The system location (by name) dial-outs are placed from and whose load health reports.
     system_location: Option<String>,
     agent: ureq::Agent,
+    tls: ClientTls,
 }
 
 impl Pexip {
@@ -52,13 +54,21 @@ impl Pexip {
             username: username.to_string(),
             password: password.to_string(),
             system_location,
-            agent: api::agent(api::TIMEOUT),
+            agent: api::agent(api::TIMEOUT, &None),
+            tls: None,
         }
     }
 
     /// The same adapter with another per-request timeout.
     pub fn with_timeout(mut self, timeout: Duration) -> Pexip {
-        self.agent = api::agent(timeout);
+        self.agent = api::agent(timeout, &self.tls);
+        self
+    }
+
+    /// The same adapter checking the server's certificate as `tls` says.
+    pub fn with_tls(mut self, tls: &ClientTls) -> Pexip {
+        self.tls = tls.clone();
+        self.agent = api::agent(api::TIMEOUT, tls);
         self
     }
 

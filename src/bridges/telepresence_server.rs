@@ -3,6 +3,7 @@
 //! reference, found again by enumerating before any create. Times are relative (startTime
 //! and duration in seconds), and media credits round down to the device's levels, so the
 //! credits sent are the level that covers the tokens.
+use super::tls::{self, ClientTls};
 use super::xmlrpc::{members, method_call, parse_response, Value};
 use super::{Adapter, BridgeError, Health, Meeting};
 use chrono::Utc;
@@ -52,19 +53,29 @@ fn refused(code: i64, text: String) -> BridgeError {
     }
 }
 
+/// The document asks for one low-concurrency client per device.
+fn agent(tls: &ClientTls) -> ureq::Agent {
+    tls::agent(tls)
+        .timeout(TIMEOUT)
+        .max_idle_connections_per_host(1)
+        .build()
+}
+
 impl TelePresenceServer {
     pub fn new(base: &str, username: &str, password: &str) -> TelePresenceServer {
         TelePresenceServer {
             url: format!("{}/RPC2", base.trim_end_matches('/')),
             username: username.to_string(),
             password: password.to_string(),
-            // The document asks for one low-concurrency client per device.
-            agent: ureq::AgentBuilder::new()
-                .timeout(TIMEOUT)
-                .max_idle_connections_per_host(1)
-                .build(),
+            agent: agent(&None),
             turn: std::sync::Mutex::new(()),
         }
+    }
+
+    /// The same adapter checking the server's certificate as `tls` says.
+    pub fn with_tls(mut self, tls: &ClientTls) -> TelePresenceServer {
+        self.agent = agent(tls);
+        self
     }
 
     fn call(&self, method: &str, params: Vec<(&str, Value)>) -> Result<Value, BridgeError> {
@@ -85,9 +96,7 @@ impl TelePresenceServer {
             Err(ureq::Error::Status(code, _)) => {
                 return Err(BridgeError::Unreachable(format!("{method}: HTTP {code}")))
             }
-            Err(ureq::Error::Transport(t)) => {
-                return Err(BridgeError::Unreachable(format!("{method}: {}", t.kind())))
-            }
+            Err(ureq::Error::Transport(t)) => return Err(super::unreachable(method, &t)),
         };
         parse_response(&text).map_err(|(code, s)| match code {
             // Busy, internal or generic failures are worth another try later.

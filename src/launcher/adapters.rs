@@ -5,27 +5,28 @@ use crate::bridges::cms::Cms;
 use crate::bridges::conductor::Conductor;
 use crate::bridges::pexip::Pexip;
 use crate::bridges::telepresence_server::TelePresenceServer;
+use crate::bridges::tls::Tls;
 use crate::bridges::Adapter;
 use crate::planner::Family;
 use crate::store::bridges::StoredBridge;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// A new adapter for `b`.
-pub fn for_bridge(b: &StoredBridge) -> Arc<dyn Adapter> {
-    match b.bridge.family {
-        Family::MeetingServer => Arc::new(Cms::new(&b.address, &b.username, &b.password)),
-        Family::TelePresenceServer => Arc::new(TelePresenceServer::new(
-            &b.address,
-            &b.username,
-            &b.password,
-        )),
-        Family::Pexip => Arc::new(Pexip::new(&b.address, &b.username, &b.password, None)),
-        Family::Conductor => Arc::new(Conductor::new(&b.address, &b.username, &b.password)),
-    }
+/// A new adapter for `b`; fails when its TLS settings cannot be used (an unreadable CA file).
+pub fn for_bridge(b: &StoredBridge) -> Result<Arc<dyn Adapter>, String> {
+    let tls = b.tls.client()?;
+    let (address, user, password) = (&b.address, &b.username, &b.password);
+    Ok(match b.bridge.family {
+        Family::MeetingServer => Arc::new(Cms::new(address, user, password).with_tls(&tls)),
+        Family::TelePresenceServer => {
+            Arc::new(TelePresenceServer::new(address, user, password).with_tls(&tls))
+        }
+        Family::Pexip => Arc::new(Pexip::new(address, user, password, None).with_tls(&tls)),
+        Family::Conductor => Arc::new(Conductor::new(address, user, password).with_tls(&tls)),
+    })
 }
 
-type Key = (Family, String, String, String);
+type Key = (Family, String, String, String, Tls);
 type Made = HashMap<i64, (Key, Arc<dyn Adapter>)>;
 
 /// One adapter per bridge, made again when the bridge's management settings change.
@@ -35,20 +36,21 @@ pub struct Adapters {
 }
 
 impl Adapters {
-    pub fn get(&self, b: &StoredBridge) -> Arc<dyn Adapter> {
+    pub fn get(&self, b: &StoredBridge) -> Result<Arc<dyn Adapter>, String> {
         let key = (
             b.bridge.family,
             b.address.clone(),
             b.username.clone(),
             b.password.clone(),
+            b.tls.clone(),
         );
         let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
         match made.get(&b.bridge.id) {
-            Some((k, a)) if *k == key => a.clone(),
+            Some((k, a)) if *k == key => Ok(a.clone()),
             _ => {
-                let a = for_bridge(b);
+                let a = for_bridge(b)?;
                 made.insert(b.bridge.id, (key, a.clone()));
-                a
+                Ok(a)
             }
         }
     }

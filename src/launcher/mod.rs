@@ -132,7 +132,10 @@ impl Worker {
         let Some(bridge) = bridge else {
             return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
         };
-        let adapter = self.adapters.get(&bridge);
+        let adapter = match self.adapters.get(&bridge) {
+            Ok(a) => a,
+            Err(why) => return store.write(|conn| jobs::fail(conn, job.id, &why, None)),
+        };
         let outcome = match (job.kind, &conference) {
             (Kind::TearDown, _) => adapter.tear_down(&reference),
             (kind, Some(c)) => match meeting::of(c) {
@@ -184,7 +187,14 @@ impl Worker {
                 continue;
             }
             self.polled.insert(b.bridge.id, now);
-            let adapter = self.adapters.get(&b);
+            let adapter = match self.adapters.get(&b) {
+                Ok(a) => a,
+                Err(why) => {
+                    tracing::warn!(bridge = %b.bridge.name, "bridge adapter: {why}");
+                    store.write(|conn| bridges::set_reachable(conn, b.bridge.id, false))?;
+                    continue;
+                }
+            };
             let health = adapter.health();
             let answers = health.is_ok();
             let changed = store.write(|conn| {

@@ -2,6 +2,7 @@
 //! them.
 use super::schema::bridges;
 use super::DbConnection;
+use crate::bridges::tls::Tls;
 use crate::domain::Error;
 use crate::planner::{Bridge, CapacityModel, Family};
 use chrono::{DateTime, Utc};
@@ -16,6 +17,7 @@ pub struct StoredBridge {
     pub address: String,
     pub username: String,
     pub password: String,
+    pub tls: Tls,
 }
 
 #[derive(Queryable, Selectable)]
@@ -34,10 +36,11 @@ struct Row {
     numbering: String,
     reachable: bool,
     priced_capacity: Option<String>,
+    tls: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = bridges)]
+#[diesel(table_name = bridges, treat_none_as_null = true)]
 struct Write<'a> {
     name: &'a str,
     family: &'a str,
@@ -49,6 +52,7 @@ struct Write<'a> {
     capabilities: String,
     capacity: String,
     numbering: String,
+    tls: Option<String>,
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
@@ -72,6 +76,9 @@ fn write_of(b: &StoredBridge) -> Result<Write<'_>, Error> {
         capabilities: json(&b.bridge.capabilities)?,
         capacity: json(&b.bridge.capacity)?,
         numbering: json(&b.bridge.numbering)?,
+        tls: (b.tls != Tls::default())
+            .then(|| json(&b.tls))
+            .transpose()?,
     })
 }
 
@@ -92,6 +99,11 @@ fn bridge_of(r: Row) -> Result<StoredBridge, Error> {
         address: r.address,
         username: r.username,
         password: r.password,
+        tls: r
+            .tls
+            .map(|t| parsed("tls", r.id, &t))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 

@@ -103,6 +103,7 @@ diesel::table! {
         reachable -> Bool,
         priced_capacity -> Nullable<Text>,
         health -> Nullable<Text>,
+        tls -> Nullable<Text>,
     }
 }
 

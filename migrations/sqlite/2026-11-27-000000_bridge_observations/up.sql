@@ -3,3 +3,7 @@
 -- last health answer said (load, conferences running), for administrators.
 ALTER TABLE bridges ADD COLUMN priced_capacity TEXT;
 ALTER TABLE bridges ADD COLUMN health TEXT;
+
+-- How the management certificate is checked ({"verify": bool, "ca_file": path}); NULL is
+-- the default, verified against the public roots.
+ALTER TABLE bridges ADD COLUMN tls TEXT;

@@ -1,6 +1,7 @@
 //! The Management API over HTTP: Basic auth on every request, one request at a time per
 //! Management Node, JSON in and out, lists followed page by page, and failures mapped to
 //! [`BridgeError`] without ever carrying the password.
+use crate::bridges::tls::ClientTls;
 use crate::bridges::BridgeError;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -34,8 +35,8 @@ fn gate(base: &str) -> Arc<Mutex<()>> {
     gates.entry(base.to_string()).or_default().clone()
 }
 
-pub fn agent(timeout: Duration) -> ureq::Agent {
-    ureq::AgentBuilder::new()
+pub fn agent(timeout: Duration, tls: &ClientTls) -> ureq::Agent {
+    crate::bridges::tls::agent(tls)
         .timeout(timeout)
         .timeout_connect(timeout)
         .redirects(0)
