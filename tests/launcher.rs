@@ -454,3 +454,57 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
     assert_eq!(sim.with(|st| st.counters.co_space_creates), meetings as u64);
     drop(b);
 }
+
+#[test]
+fn two_nodes_keep_together_to_a_conductors_rates() {
+    use bridgebook::sim::conductor::{ConductorSim, Prices};
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let sim = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    sim.with(|st| st.prices = Prices::telepresence_servers(50));
+    let options = || Options {
+        extra_config: format!(
+            r#"
+[[bridge]]
+name = "conductor-osl"
+family = "conductor"
+address = "{}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = 1000 }}
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.example.com" }}
+"#,
+            sim.base
+        ),
+        launcher: true,
+        ..Options::default()
+    };
+    let a = Server::start_with(Backend::Postgres, options());
+    let b = a.beside(options());
+    let c = Client::new(&a);
+    // More than one claim's worth, so both instances find some due.
+    let meetings = 40;
+    for n in 0..meetings {
+        c.save(
+            &format!(
+                "<ConferenceId>-1</ConferenceId><Title>Shared {n}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{}</Participants>",
+                seconds_from_now(4),
+                seconds_from_now(600),
+                external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "")
+            ),
+            "Strict",
+        )
+        .ok();
+    }
+    eventually(60, "every meeting created", || {
+        sim.with(|st| st.conferences.len() == meetings)
+    });
+    // Each instance paces its own requests; the bridge's jobs went to one of them at a
+    // time, so together they stayed within 2 creates a second.
+    assert_eq!(
+        sim.with(|st| (st.creates, st.violations)),
+        (meetings as u64, 0)
+    );
+    drop(b);
+}

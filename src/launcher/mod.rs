@@ -55,9 +55,10 @@ pub fn give_up(
     }
 }
 
-/// The worker's state: one adapter per bridge, when each bridge was polled.
-#[derive(Default)]
+/// The worker's state: who it is among the instances, one adapter per bridge, when each
+/// bridge was polled.
 struct Worker {
+    node: String,
     adapters: adapters::Adapters,
     polled: std::collections::HashMap<i64, std::time::Instant>,
 }
@@ -67,7 +68,11 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
     std::thread::Builder::new()
         .name("launcher".into())
         .spawn(move || {
-            let mut worker = Worker::default();
+            let mut worker = Worker {
+                node: uuid::Uuid::new_v4().to_string(),
+                adapters: Default::default(),
+                polled: Default::default(),
+            };
             while !stop.load(Ordering::Relaxed) {
                 if let Err(e) = worker.poll_health(&app, timing.health) {
                     tracing::warn!("bridge health poll: {}", e.message);
@@ -89,10 +94,15 @@ impl Worker {
     /// Runs the jobs due now; returns how many it ran.
     fn run_due(&self, app: &App, first_retry: Duration) -> Result<usize, Error> {
         let now = Utc::now();
-        let claimed = app
-            .booking
-            .store
-            .write(|conn| jobs::claim(conn, now, Duration::seconds(LEASE_SECONDS), BATCH))?;
+        let claimed = app.booking.store.write(|conn| {
+            jobs::claim(
+                conn,
+                &self.node,
+                now,
+                Duration::seconds(LEASE_SECONDS),
+                BATCH,
+            )
+        })?;
         // One thread per bridge: each bridge's jobs run in order (the bridges ask for one
         // client at a time), and a slow or paced bridge holds up no other.
         let mut by_bridge: std::collections::BTreeMap<i64, Vec<&Job>> = Default::default();

@@ -1,6 +1,7 @@
 //! Persistence: a pool of SQLite or PostgreSQL connections chosen by URL, migrations, and
 //! the repositories. Every writing call runs in one database transaction.
 pub mod bridge_loads;
+pub mod bridge_owners;
 pub mod bridges;
 pub mod conferences;
 pub mod jobs;

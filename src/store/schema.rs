@@ -108,6 +108,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    bridge_owners (bridge_id) {
+        bridge_id -> BigInt,
+        node -> Text,
+        lease_until -> BigInt,
+    }
+}
+
+diesel::table! {
     bridge_jobs (id) {
         id -> BigInt,
         conference_id -> BigInt,
@@ -193,5 +201,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     groups,
     user_groups,
     client_sessions,
-    bridge_jobs
+    bridge_jobs,
+    bridge_owners
 );
