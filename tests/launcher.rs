@@ -405,27 +405,23 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
     }
 }
 
-#[test]
-fn two_nodes_on_postgresql_share_the_jobs_and_do_each_once() {
-    use bridgebook::sim::cms::CmsSim;
-    if !backends().contains(&Backend::Postgres) {
-        return;
-    }
-    let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+/// Two instances on one PostgreSQL database, both running the launcher, with one bridge of
+/// `family` at `address`, and `meetings` meetings of three callers booked to start in a few
+/// seconds. Keep the answer alive.
+fn two_nodes_with_meetings(family: &str, address: &str, meetings: usize) -> (Server, Server) {
     let options = || Options {
         extra_config: format!(
             r#"
 [[bridge]]
-name = "cms-osl"
-family = "meeting-server"
-address = "{}"
+name = "shared"
+family = "{family}"
+address = "{address}"
 username = "api"
 password = "api-secret"
-capacity = {{ total = 400 }}
+capacity = {{ total = 1000 }}
 capabilities = {{ max_conferences = 100 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
-"#,
-            sim.base
+numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@shared.example.com" }}
+"#
         ),
         launcher: true,
         ..Options::default()
@@ -434,7 +430,6 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
     let b = a.beside(options());
     let c = Client::new(&a);
     let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
-    let meetings = 24;
     for n in 0..meetings {
         c.save(
             &format!(
@@ -446,13 +441,24 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
         )
         .ok();
     }
+    (a, b)
+}
+
+#[test]
+fn two_nodes_on_postgresql_share_the_jobs_and_do_each_once() {
+    use bridgebook::sim::cms::CmsSim;
+    if !backends().contains(&Backend::Postgres) {
+        return;
+    }
+    let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let meetings = 24;
+    let _nodes = two_nodes_with_meetings("meeting-server", &sim.base, meetings);
     eventually(30, "every meeting provisioned", || {
         sim.with(|st| st.co_spaces.len() == meetings)
     });
     // Whichever node claimed a job, each meeting was created once.
     std::thread::sleep(std::time::Duration::from_secs(1));
     assert_eq!(sim.with(|st| st.counters.co_space_creates), meetings as u64);
-    drop(b);
 }
 
 #[test]
@@ -463,40 +469,9 @@ fn two_nodes_keep_together_to_a_conductors_rates() {
     }
     let sim = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     sim.with(|st| st.prices = Prices::telepresence_servers(50));
-    let options = || Options {
-        extra_config: format!(
-            r#"
-[[bridge]]
-name = "conductor-osl"
-family = "conductor"
-address = "{}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = 1000 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.example.com" }}
-"#,
-            sim.base
-        ),
-        launcher: true,
-        ..Options::default()
-    };
-    let a = Server::start_with(Backend::Postgres, options());
-    let b = a.beside(options());
-    let c = Client::new(&a);
     // More than one claim's worth, so both instances find some due.
     let meetings = 40;
-    for n in 0..meetings {
-        c.save(
-            &format!(
-                "<ConferenceId>-1</ConferenceId><Title>Shared {n}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{}</Participants>",
-                seconds_from_now(4),
-                seconds_from_now(600),
-                external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "")
-            ),
-            "Strict",
-        )
-        .ok();
-    }
+    let _nodes = two_nodes_with_meetings("conductor", &sim.base, meetings);
     eventually(60, "every meeting created", || {
         sim.with(|st| st.conferences.len() == meetings)
     });
@@ -506,5 +481,4 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.exampl
         sim.with(|st| (st.creates, st.violations)),
         (meetings as u64, 0)
     );
-    drop(b);
 }
