@@ -124,18 +124,13 @@ fn eventually(seconds: u64, what: &str, check: impl Fn() -> bool) {
 fn a_meeting_goes_live_on_its_bridge_and_is_torn_down() {
     use bridgebook::sim::cms::CmsSim;
     let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
-    let bridge = format!(
-        r#"
-[[bridge]]
-name = "cms-osl"
-family = "meeting-server"
-address = "{}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = 40 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
-"#,
-        sim.base
+    let bridge = bridge_table(
+        "cms-osl",
+        "meeting-server",
+        &sim.base,
+        40,
+        "cms.example.com",
+        "",
     );
     let s = Server::start_with(
         Backend::Sqlite,
@@ -221,18 +216,13 @@ fn a_bridge_that_goes_down_loses_its_next_meeting_to_another() {
     let a = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     let b = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     let bridge = |name: &str, base: &str, priority: i32, domain: &str| {
-        format!(
-            r#"
-[[bridge]]
-name = "{name}"
-family = "meeting-server"
-address = "{base}"
-username = "api"
-password = "api-secret"
-priority = {priority}
-capacity = {{ total = 40 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@{domain}" }}
-"#
+        bridge_table(
+            name,
+            "meeting-server",
+            base,
+            40,
+            domain,
+            &format!("priority = {priority}"),
         )
     };
     let s = Server::start_with(
@@ -292,18 +282,13 @@ fn a_conductors_own_prices_decide_what_fits_on_it() {
     // One TelePresence Server behind it, priced as the document's example: 8 callers.
     sim.with(|st| st.prices = Prices::telepresence_servers(1));
     // Configured far larger than that: the Conductor's answer is what counts.
-    let bridge = format!(
-        r#"
-[[bridge]]
-name = "conductor-osl"
-family = "conductor"
-address = "{}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = 1000 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@conductor.example.com" }}
-"#,
-        sim.base
+    let bridge = bridge_table(
+        "conductor-osl",
+        "conductor",
+        &sim.base,
+        1000,
+        "conductor.example.com",
+        "",
     );
     let s = Server::start_with(
         Backend::Sqlite,
@@ -348,18 +333,13 @@ fn jobs_survive_a_restart_and_a_create_is_never_made_twice() {
     for backend in backends() {
         let sim = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
         let options = |launcher: bool| Options {
-            extra_config: format!(
-                r#"
-[[bridge]]
-name = "cms-osl"
-family = "meeting-server"
-address = "{}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = 40 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com" }}
-"#,
-                sim.base
+            extra_config: bridge_table(
+                "cms-osl",
+                "meeting-server",
+                &sim.base,
+                40,
+                "cms.example.com",
+                "",
             ),
             launcher,
             ..Options::default()
@@ -410,18 +390,13 @@ numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@cms.example.com"
 /// seconds. Keep the answer alive.
 fn two_nodes_with_meetings(family: &str, address: &str, meetings: usize) -> (Server, Server) {
     let options = || Options {
-        extra_config: format!(
-            r#"
-[[bridge]]
-name = "shared"
-family = "{family}"
-address = "{address}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = 1000 }}
-capabilities = {{ max_conferences = 100 }}
-numbering = {{ first = 8100, last = 8199, sip_uri = "{{number}}@shared.example.com" }}
-"#
+        extra_config: bridge_table(
+            "shared",
+            family,
+            address,
+            1000,
+            "shared.example.com",
+            "capabilities = { max_conferences = 100 }",
         ),
         launcher: true,
         ..Options::default()

@@ -12,23 +12,6 @@ const MEETINGS: usize = 300;
 /// Provisioning starts this long before the start.
 const LEAD: i64 = 75;
 
-fn bridge(name: &str, family: &str, address: &str, first: u64, total: u32) -> String {
-    format!(
-        r#"
-[[bridge]]
-name = "{name}"
-family = "{family}"
-address = "{address}"
-username = "api"
-password = "api-secret"
-capacity = {{ total = {total} }}
-capabilities = {{ max_conferences = 200, max_participants = 100 }}
-numbering = {{ first = {first}, last = {last}, sip_uri = "{{number}}@{name}.example.com" }}
-"#,
-        last = first + 999
-    )
-}
-
 #[test]
 fn three_hundred_meetings_are_live_by_their_start() {
     let c1 = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
@@ -55,10 +38,20 @@ fn three_hundred_meetings_are_live_by_their_start() {
     .unwrap();
     // The Meeting Server and the Pexip hold about 100 such meetings each, so the planner
     // fills all four about evenly and each Conductor gets some 60 creates to pace.
-    let config = bridge("conductor-a", "conductor", &c1.base, 10_000, 1000)
-        + &bridge("conductor-b", "conductor", &c2.base, 20_000, 1000)
-        + &bridge("cms", "meeting-server", &cms.base, 30_000, 150)
-        + &bridge("pexip", "pexip", &pexip.base_url(), 40_000, 150);
+    let bridge = |name: &str, family: &str, address: &str, total: u32| {
+        bridge_table(
+            name,
+            family,
+            address,
+            total,
+            &format!("{name}.example.com"),
+            "capabilities = { max_conferences = 200, max_participants = 100 }",
+        )
+    };
+    let config = bridge("conductor-a", "conductor", &c1.base, 1000)
+        + &bridge("conductor-b", "conductor", &c2.base, 1000)
+        + &bridge("cms", "meeting-server", &cms.base, 150)
+        + &bridge("pexip", "pexip", &pexip.base_url(), 150);
     let s = Server::start_with(
         Backend::Sqlite,
         Options {

@@ -521,3 +521,29 @@ pub mod code {
     pub const CLIENT_SESSION_BLANK: i64 = -2147218247;
     pub const CLIENT_SESSION_EXPIRED: i64 = -2147218253;
 }
+
+/// A `[[bridge]]` table of `family` at `address` (a simulator taking api / api-secret)
+/// holding `total` units, its meetings numbered from 8100 in `domain`; `extra` adds lines
+/// (priority, capabilities…).
+pub fn bridge_table(
+    name: &str,
+    family: &str,
+    address: &str,
+    total: u32,
+    domain: &str,
+    extra: &str,
+) -> String {
+    format!(
+        r#"
+[[bridge]]
+name = "{name}"
+family = "{family}"
+address = "{address}"
+username = "api"
+password = "api-secret"
+capacity = {{ total = {total} }}
+numbering = {{ first = 8100, last = 8999, sip_uri = "{{number}}@{domain}" }}
+{extra}
+"#
+    )
+}
