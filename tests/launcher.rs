@@ -457,3 +457,52 @@ fn two_nodes_keep_together_to_a_conductors_rates() {
         (meetings as u64, 0)
     );
 }
+
+#[test]
+fn bridge_credentials_never_reach_the_log() {
+    use base64::Engine;
+    use bridgebook::sim::conductor::ConductorSim;
+    use bridgebook::sim::pexip::{PexipSim, SimConfig};
+    let secret = "Wr0ng-Bridge-Pa55";
+    let conductor = ConductorSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let pexip = PexipSim::start(SimConfig {
+        username: "api".into(),
+        password: "api-secret".into(),
+        ..SimConfig::default()
+    })
+    .unwrap();
+    // Both bridges are given a wrong password: every request is refused and logged.
+    let config = [
+        ("conductor-osl", "conductor", conductor.base.clone()),
+        ("pexip-osl", "pexip", pexip.base_url()),
+    ]
+    .iter()
+    .map(|(name, family, address)| {
+        bridge_table(name, family, address, 1000, "example.com", "").replace(
+            "password = \"api-secret\"",
+            &format!("password = \"{secret}\""),
+        )
+    })
+    .collect::<String>();
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: config,
+            launcher: true,
+            capture_log: true,
+            ..Options::default()
+        },
+    );
+    // Their health polls are refused, logged down to every HTTP exchange.
+    eventually(20, "the refusals logged", || {
+        let log = s.log();
+        log.matches("bridge takes no meetings").count() == 2
+    });
+    let log = s.log();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("api:{secret}"));
+    assert!(!log.contains(secret), "the password is in the log");
+    assert!(
+        !log.contains(&basic),
+        "the Basic credentials are in the log"
+    );
+}

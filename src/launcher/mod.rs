@@ -218,6 +218,13 @@ impl Worker {
                 }
                 bridges::set_reachable(conn, b.bridge.id, answers)
             })?;
+            match (&health, changed) {
+                (Err(e), true) => {
+                    tracing::warn!(bridge = %b.bridge.name, "bridge takes no meetings: {e}")
+                }
+                (Ok(_), true) => tracing::info!(bridge = %b.bridge.name, "bridge answers again"),
+                _ => {}
+            }
             if answers {
                 let n = &b.bridge.numbering;
                 let sample = n.sip_uri.replace("{number}", &n.first.to_string());

@@ -52,6 +52,9 @@ pub struct Options {
     pub launcher: bool,
     /// How long before their start meetings are provisioned.
     pub lead_seconds: i64,
+    /// Log at trace level into a file the test reads (`Server::log`), instead of warnings
+    /// to the test's own output.
+    pub capture_log: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             extra_config: String::new(),
             launcher: false,
             lead_seconds: 2,
+            capture_log: false,
         }
     }
 }
@@ -107,6 +111,11 @@ impl Server {
             _dir: dir,
             pg_db,
         }
+    }
+
+    /// What the service logged so far (with `capture_log`).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("bridgebook.log")).unwrap_or_default()
     }
 
     /// A second instance of the service on the same database, as another node would run.
@@ -193,15 +202,21 @@ password_hash = "{hash}"
         ) + &o.extra_config;
         let cfg = dir.join("bridgebook.toml");
         std::fs::write(&cfg, config).unwrap();
+        let (level, stderr) = if o.capture_log {
+            let file = std::fs::File::create(dir.join("bridgebook.log")).unwrap();
+            ("trace", Stdio::from(file))
+        } else {
+            ("warn", Stdio::inherit())
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
             .arg("--config")
             .arg(&cfg)
             .arg("serve")
-            .env("BRIDGEBOOK_LOG", "warn")
+            .env("BRIDGEBOOK_LOG", level)
             .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
             .env_remove("BRIDGEBOOK_TEST_PYTHON")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("bridgebook starts");
         let mut line = String::new();
