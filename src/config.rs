@@ -283,7 +283,7 @@ pub struct BridgeConfig {
     pub numbering: crate::planner::Numbering,
     /// How the management certificate is checked: `{ verify = true, ca_file = "…" }`.
     #[serde(default)]
-    pub tls: crate::bridges::tls::Tls,
+    pub tls: crate::store::bridges::Tls,
 }
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
@@ -339,8 +339,7 @@ impl BridgeConfig {
             return Err(format!("bridge '{}': {}", self.name, problems.join("; ")));
         }
         // A CA file that cannot be read is told now, not at the first meeting.
-        b.tls
-            .client()
+        crate::bridges::tls::client(b.tls.verify, b.tls.ca_file.as_deref())
             .map_err(|e| format!("bridge '{}': tls: {e}", self.name))?;
         Ok(b)
     }

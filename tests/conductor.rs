@@ -102,7 +102,7 @@ fn meetings_are_priced_by_service_cost_and_created_with_those_limits() {
     // The planner's model: licences run out first (30720 / 3840 = 8 participants).
     let model = c.price("8100@conductor.example.com").unwrap().unwrap();
     assert_eq!(
-        (model.total, model.hd, model.per_conference),
+        (model.total, model.per_participant, model.per_conference),
         (30720.0, 3840.0, 0.0)
     );
     // Four participants: the document's limits for four single-screen endpoints.

@@ -500,6 +500,11 @@ fn bridge_credentials_never_reach_the_log() {
     });
     let log = s.log();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("api:{secret}"));
+    // The exchanges themselves are in it (so the next checks mean something).
+    assert!(
+        log.contains("/RPC2") && log.contains("/api/admin/status/v1/system_location/"),
+        "the HTTP exchanges are not in the log"
+    );
     assert!(!log.contains(secret), "the password is in the log");
     assert!(
         !log.contains(&basic),

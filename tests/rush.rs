@@ -77,7 +77,13 @@ fn three_hundred_meetings_are_live_by_their_start() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(priced(), 2, "both Conductors priced");
-    let start = chrono::Utc::now() + chrono::Duration::seconds(LEAD + 10);
+    // Whole seconds, as the booking carries it: provisioning is due exactly `LEAD` before.
+    let start = {
+        use chrono::DurationRound;
+        (chrono::Utc::now() + chrono::Duration::seconds(LEAD + 10))
+            .duration_trunc(chrono::Duration::seconds(1))
+            .unwrap()
+    };
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
     // Three callers dialling in to each meeting: every one needs a bridge, and no room is
     // booked twice.

@@ -3,9 +3,10 @@
 //! real TLS connection to a bridge whose certificate that CA signed.
 mod common;
 use bridgebook::bridges::conductor::Conductor;
-use bridgebook::bridges::tls::Tls;
+use bridgebook::bridges::tls::client;
 use bridgebook::bridges::xmlrpc::{members, method_response, Value};
 use bridgebook::bridges::{Adapter, BridgeError};
+use bridgebook::store::bridges::Tls;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::io::{Read, Write};
@@ -82,7 +83,8 @@ fn bridge_over_tls() -> String {
 }
 
 fn conductor(address: &str, tls: Tls) -> Conductor {
-    Conductor::new(address, "api", "secret").with_tls(&tls.client().unwrap())
+    Conductor::new(address, "api", "secret")
+        .with_tls(&client(tls.verify, tls.ca_file.as_deref()).unwrap())
 }
 
 #[test]
@@ -114,14 +116,16 @@ fn an_unusable_ca_file_is_told_when_the_bridge_is_configured() {
         verify: true,
         ca_file: Some(format!("{DIR}/no-such-ca.pem")),
     };
-    let e = missing.client().unwrap_err();
+    let e = client(missing.verify, missing.ca_file.as_deref()).unwrap_err();
     assert!(e.contains("no-such-ca.pem"), "{e}");
     // A file with no certificate in it (a key) is no CA either.
     let key = Tls {
         verify: true,
         ca_file: Some(format!("{DIR}/bridge.key")),
     };
-    assert!(key.client().unwrap_err().contains("no certificate"));
+    assert!(client(key.verify, key.ca_file.as_deref())
+        .unwrap_err()
+        .contains("no certificate"));
     let config: bridgebook::config::BridgeConfig = toml::from_str(&format!(
         r#"
 name = "conductor-osl"

@@ -92,13 +92,6 @@ fn problem(e: &Error) -> serde_json::Value {
     serde_json::json!({ "error": e.message, "code": e.code.code() })
 }
 
-fn no_bridge(id: i64) -> Error {
-    Error::new(
-        ErrorCode::SystemNotFound,
-        format!("Bridge {id} does not exist."),
-    )
-}
-
 fn bad(message: String) -> Error {
     Error::new(ErrorCode::Unknown, message)
 }
@@ -123,14 +116,9 @@ async fn list_bridges(req: HttpRequest, app: Data) -> HttpResponse {
 async fn get_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
-        let b = app
-            .booking
-            .bridges()?
-            .into_iter()
-            .find(|b| b.bridge.id == id);
+        let b = app.booking.bridge(id)?;
         let observed = app.booking.bridge_observations()?;
-        b.map(|b| views::observed_bridge(&b, observed.get(&id)))
-            .ok_or_else(|| no_bridge(id))
+        Ok(views::observed_bridge(&b, observed.get(&id)))
     })
     .await
 }
@@ -152,7 +140,7 @@ async fn change_bridge(
 ) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, user| {
-        let old = stored(app, id)?;
+        let old = app.booking.bridge(id)?;
         let mut b = body_of(&body)?.bridge().map_err(bad)?;
         b.bridge.id = id;
         if b.username.is_empty() {
@@ -166,17 +154,9 @@ async fn change_bridge(
     .await
 }
 
-fn stored(app: &App, id: i64) -> Result<crate::store::bridges::StoredBridge, Error> {
-    app.booking
-        .bridges()?
-        .into_iter()
-        .find(|b| b.bridge.id == id)
-        .ok_or_else(|| no_bridge(id))
-}
-
 async fn set_enabled(req: HttpRequest, app: Data, id: i64, enabled: bool) -> HttpResponse {
     admin(&req, &app, move |app, user| {
-        let mut b = stored(app, id)?;
+        let mut b = app.booking.bridge(id)?;
         b.bridge.enabled = enabled;
         Ok(views::bridge(&app.booking.change_bridge(&b, user)?))
     })
@@ -194,7 +174,6 @@ async fn enable_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpR
 async fn remove_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, user| {
-        stored(app, id)?;
         app.booking.remove_bridge(id, user)?;
         Ok(serde_json::json!({ "removed": id }))
     })
@@ -235,7 +214,6 @@ async fn bridge_load(
 ) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
-        stored(app, id)?;
         let (from, to) = q.read(app.booking.now(), 7)?;
         let (b, steps) = app.booking.bridge_load(id, from, to)?;
         Ok(views::load(&b, from, to, &steps))

@@ -22,7 +22,10 @@ fn invalid(b: &StoredBridge) -> Result<(), Error> {
 }
 
 fn no_bridge(id: i64) -> Error {
-    Error::new(ErrorCode::Unknown, format!("Bridge {id} does not exist."))
+    Error::new(
+        ErrorCode::SystemNotFound,
+        format!("Bridge {id} does not exist."),
+    )
 }
 
 /// One step of a bridge's planned load.
@@ -41,6 +44,20 @@ impl Booking {
     /// What was learnt from each bridge itself (prices, last health answer), by id.
     pub fn bridge_observations(&self) -> Result<HashMap<i64, Observed>, Error> {
         self.store.read(bridges::observed)
+    }
+
+    /// Records whether bridge `id`'s management API answers (an unreachable bridge takes no
+    /// new meetings); one that answers again makes room for Defective meetings. True when
+    /// that changed.
+    pub fn bridge_reachable(&self, id: i64, reachable: bool) -> Result<bool, Error> {
+        let now = self.now();
+        self.store.write(|conn| {
+            let changed = bridges::set_reachable(conn, id, reachable)?;
+            if changed && reachable {
+                self.heal(conn, now, &User::system())?;
+            }
+            Ok(changed)
+        })
     }
 
     /// A bridge published prices (`None`: it stopped): when they changed, its future meetings
@@ -151,11 +168,9 @@ impl Booking {
     ) -> Result<(StoredBridge, Vec<LoadStep>), Error> {
         self.store.read(|conn| {
             let mut b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
-            if let Some(priced) = bridges::observed(conn)?
-                .remove(&id)
-                .and_then(|o| o.priced_capacity)
-            {
-                b.bridge.capacity = priced;
+            // The capacity the planner counts with (a bridge's own prices, when it has some).
+            if let Some(planned) = bridges::inventory(conn)?.into_iter().find(|p| p.id == id) {
+                b.bridge = planned;
             }
             let loads = bridge_loads::of_bridge(conn, id, from, to)?;
             let steps = timeline(&loads, from, to)

@@ -2,7 +2,7 @@
 use super::save::owner_of;
 use super::series::{booked, occurrence_at, series_of};
 use super::{Booked, Booking};
-use crate::domain::rights::Permission;
+use crate::domain::rights;
 use crate::domain::state::{check_occurrence, matches, state_of};
 use crate::domain::{
     Conference, Error, ErrorCode, Settings, StatusFilter, StoredStatus, System, Transaction, User,
@@ -114,14 +114,11 @@ impl Booking {
                     })?
             };
             // Someone else's list is theirs to read, or a reader's of all conferences.
-            if uid != caller.id {
-                let rights = &caller.rights;
-                if !rights.has(Permission::ReadAll) && !rights.has(Permission::Update) {
-                    return Err(Error::new(
-                        ErrorCode::NoAccessToConference,
-                        format!("You have no access to the conferences of '{user_name}'."),
-                    ));
-                }
+            if !rights::reads_for(&caller.rights, caller.id, uid) {
+                return Err(Error::new(
+                    ErrorCode::NoAccessToConference,
+                    format!("You have no access to the conferences of '{user_name}'."),
+                ));
             }
             let list = conferences::in_window(conn, from, to, Some(uid))?;
             Ok(keep(list, filter, now))

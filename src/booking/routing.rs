@@ -213,13 +213,6 @@ impl Booking {
         Ok(c.status == StoredStatus::Booked)
     }
 
-    /// A bridge answers again: Defective meetings may now go on it.
-    pub fn bridge_answers_again(&self) -> Result<(), Error> {
-        let now = self.now();
-        self.store
-            .write(|conn| self.heal(conn, now, &User::system()).map(|_| ()))
-    }
-
     /// The launcher could not make meeting `id` live on bridge `failed`: it moves to another
     /// bridge with room (new dial-in details, a transaction row) or becomes Defective with
     /// the reason (also a transaction row).

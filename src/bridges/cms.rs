@@ -142,15 +142,6 @@ impl Cms {
         self
     }
 
-    fn auth(&self) -> String {
-        use base64::Engine;
-        let pair = format!("{}:{}", self.username, self.password);
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        )
-    }
-
     /// Sends a request; the answer's body and Location header.
     fn send(
         &self,
@@ -161,7 +152,10 @@ impl Cms {
         let req = self
             .agent
             .request(method, &format!("{}/api/v1{path}", self.base))
-            .set("Authorization", &self.auth());
+            .set(
+                "Authorization",
+                &super::basic_auth(&self.username, &self.password),
+            );
         let answer = if method == "POST" || method == "PUT" {
             req.send_form(form)
         } else {

@@ -15,8 +15,7 @@ use super::pace::Throttle;
 use super::service_cost::ServiceCost;
 use super::tls::{self, ClientTls};
 use super::xmlrpc::{members, method_call, parse_response, Value};
-use super::{Adapter, BridgeError, Health, Meeting};
-use crate::planner::CapacityModel;
+use super::{Adapter, BridgeError, Health, Meeting, Price};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -149,7 +148,10 @@ impl Conductor {
             let _turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
             self.agent
                 .get(&url)
-                .set("Authorization", &basic(&self.username, &self.password))
+                .set(
+                    "Authorization",
+                    &super::basic_auth(&self.username, &self.password),
+                )
                 .call()
         };
         let body = match answer {
@@ -192,12 +194,6 @@ impl Conductor {
             })
             .collect())
     }
-}
-
-fn basic(user: &str, password: &str) -> String {
-    use base64::Engine;
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-    format!("Basic {token}")
 }
 
 /// The alias as one path segment.
@@ -321,8 +317,8 @@ impl Adapter for Conductor {
         })
     }
 
-    fn price(&self, sample_alias: &str) -> Result<Option<CapacityModel>, BridgeError> {
-        Ok(self.service_cost(sample_alias)?.capacity_model())
+    fn price(&self, sample_alias: &str) -> Result<Option<Price>, BridgeError> {
+        Ok(self.service_cost(sample_alias)?.price())
     }
 }
 

@@ -1,7 +1,6 @@
 //! Bridge adapters: one per family, each speaking that bridge's own management API. The
 //! launcher drives them through [`Adapter`]; every call is idempotent, keyed by the
 //! meeting's stable reference, so a retried job never makes a second conference.
-use crate::planner::CapacityModel;
 use chrono::{DateTime, Utc};
 
 /// A meeting as a bridge must host it.
@@ -44,6 +43,13 @@ impl std::fmt::Display for BridgeError {
     }
 }
 
+/// The value of an HTTP Basic `Authorization` header.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    use base64::Engine;
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {token}")
+}
+
 /// No answer from the bridge: the kind of failure and its causes (a TLS failure names the
 /// certificate problem), without the URL.
 pub fn unreachable(what: &str, t: &ureq::Transport) -> BridgeError {
@@ -57,6 +63,15 @@ pub fn unreachable(what: &str, t: &ureq::Transport) -> BridgeError {
         cause = c.source();
     }
     BridgeError::Unreachable(why)
+}
+
+/// What a bridge says meetings cost it, in one unit of its own: what it holds, what each
+/// participant takes (the bridge's template sets the quality), what each conference takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Price {
+    pub total: f64,
+    pub per_participant: f64,
+    pub per_conference: f64,
 }
 
 /// A bridge's health as its own status API reports it.
@@ -80,10 +95,10 @@ pub trait Adapter: Send + Sync {
     /// Removing a meeting the bridge does not have is success.
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError>;
     fn health(&self) -> Result<Health, BridgeError>;
-    /// The bridge's own price list as a capacity model for the planner, when its API
-    /// publishes one (Conductor's ServiceCost); `sample_alias` is one of its meetings' SIP
-    /// URIs, since the price depends on the Service Preference the alias reaches.
-    fn price(&self, _sample_alias: &str) -> Result<Option<CapacityModel>, BridgeError> {
+    /// The bridge's own price list, when its API publishes one (Conductor's ServiceCost);
+    /// `sample_alias` is one of its meetings' SIP URIs, since the price depends on the
+    /// Service Preference the alias reaches.
+    fn price(&self, _sample_alias: &str) -> Result<Option<Price>, BridgeError> {
         Ok(None)
     }
 }

@@ -2,7 +2,7 @@
 //! what a conference on an alias costs, per resource dimension, and what the pools behind
 //! it hold. It prices a meeting before the planner places it on the Conductor, and gives
 //! the `factoryResourceLimits` sent when the conference is created.
-use crate::planner::CapacityModel;
+use super::Price;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -74,7 +74,7 @@ impl ServiceCost {
 
     /// The planner counts one unit per bridge: the dimension that runs out first for
     /// participants (the fewest participants fit in the pool), with its costs.
-    pub fn capacity_model(&self) -> Option<CapacityModel> {
+    pub fn price(&self) -> Option<Price> {
         let (dim, _) = self
             .participant
             .iter()
@@ -82,15 +82,9 @@ impl ServiceCost {
             .filter_map(|(d, cost)| Some((d, *self.pool.get(d)? as f64 / *cost as f64)))
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
         let total = *self.pool.get(dim)? as f64;
-        let each = self.participant[dim] as f64;
-        (total > 0.0).then(|| CapacityModel {
+        (total > 0.0).then(|| Price {
             total,
-            // The Service Preference's template sets the quality, so every participant
-            // costs the same.
-            audio: each,
-            sd: each,
-            hd: each,
-            full_hd: each,
+            per_participant: self.participant[dim] as f64,
             per_conference: self.conference.get(dim).copied().unwrap_or(0) as f64,
         })
     }
@@ -146,14 +140,14 @@ mod tests {
     #[test]
     fn the_planner_counts_the_dimension_that_runs_out_first() {
         // 30720 licences / 3840 = 8 participants, before media (10) or signalling (200).
-        let ts = ServiceCost::parse(TS).unwrap().capacity_model().unwrap();
+        let ts = ServiceCost::parse(TS).unwrap().price().unwrap();
         assert_eq!(
-            (ts.total, ts.hd, ts.audio, ts.per_conference),
-            (30720.0, 3840.0, 3840.0, 0.0)
+            (ts.total, ts.per_participant, ts.per_conference),
+            (30720.0, 3840.0, 0.0)
         );
-        let mcu = ServiceCost::parse(MCU).unwrap().capacity_model().unwrap();
+        let mcu = ServiceCost::parse(MCU).unwrap().price().unwrap();
         assert_eq!(
-            (mcu.total, mcu.full_hd, mcu.per_conference),
+            (mcu.total, mcu.per_participant, mcu.per_conference),
             (80.0, 1.0, 1.0)
         );
     }
@@ -166,6 +160,6 @@ mod tests {
             r#"{"pool_capacity":[{"dimension":"ports","value":80}],"participant_cost":[]}"#,
         )
         .unwrap();
-        assert_eq!(free.capacity_model(), None);
+        assert_eq!(free.price(), None);
     }
 }

@@ -27,16 +27,6 @@ pub fn credits_for(tokens: i64) -> i64 {
         .unwrap_or(CREDIT_LEVELS[CREDIT_LEVELS.len() - 1])
 }
 
-/// What a device does with a credit value that is not a level: rounds it down.
-pub fn rounded_credits(credits: i64) -> i64 {
-    CREDIT_LEVELS
-        .iter()
-        .copied()
-        .filter(|l| *l <= credits)
-        .max()
-        .unwrap_or(0)
-}
-
 pub struct TelePresenceServer {
     url: String,
     username: String,
@@ -290,16 +280,6 @@ mod tests {
         ];
         for (tokens, want) in table {
             assert_eq!(credits_for(tokens), want, "{tokens}");
-        }
-        let rounded = [
-            (47, 0),
-            (48, 48),
-            (5000, 3780),
-            (5040, 5040),
-            (99999, 10080),
-        ];
-        for (credits, want) in rounded {
-            assert_eq!(rounded_credits(credits), want, "{credits}");
         }
     }
 }

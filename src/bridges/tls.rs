@@ -1,32 +1,11 @@
-//! How a bridge's management certificate is checked. By default against the public roots;
-//! many bridges carry a certificate of the organisation's own CA (`ca_file`), and some a
-//! self-signed one, which only `verify = false` accepts (the Conductor document asks for
-//! verification to be the administrator's choice).
+//! The TLS client of a bridge's management API: the public roots, the organisation's own CA,
+//! or (a self-signed certificate) no check of who the certificate belongs to.
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Tls {
-    /// Check the certificate (its chain and its name).
-    pub verify: bool,
-    /// PEM file of the CA certificates to trust for this bridge, instead of the public roots.
-    pub ca_file: Option<String>,
-}
-
-impl Default for Tls {
-    fn default() -> Self {
-        Tls {
-            verify: true,
-            ca_file: None,
-        }
-    }
-}
 
 /// A TLS client set-up for the adapters' HTTP agents; `None` is ureq's own (public roots).
 pub type ClientTls = Option<Arc<ClientConfig>>;
@@ -35,35 +14,35 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-impl Tls {
-    pub fn client(&self) -> Result<ClientTls, String> {
-        let builder = ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?;
-        if !self.verify {
-            return Ok(Some(Arc::new(
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(Unverified(provider())))
-                    .with_no_client_auth(),
-            )));
-        }
-        let Some(file) = &self.ca_file else {
-            return Ok(None);
-        };
-        let mut roots = RootCertStore::empty();
-        let certs = CertificateDer::pem_file_iter(file)
-            .map_err(|e| format!("ca_file {file}: {e}"))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("ca_file {file}: {e}"))?;
-        let (added, _) = roots.add_parsable_certificates(certs);
-        if added == 0 {
-            return Err(format!("ca_file {file}: no certificate in it"));
-        }
-        Ok(Some(Arc::new(
-            builder.with_root_certificates(roots).with_no_client_auth(),
-        )))
+/// The TLS client for a bridge whose certificate is checked (`verify`) against the CA
+/// certificates of `ca_file`, or the public roots without one.
+pub fn client(verify: bool, ca_file: Option<&str>) -> Result<ClientTls, String> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    if !verify {
+        return Ok(Some(Arc::new(
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(Unverified(provider())))
+                .with_no_client_auth(),
+        )));
     }
+    let Some(file) = ca_file else {
+        return Ok(None);
+    };
+    let mut roots = RootCertStore::empty();
+    let certs = CertificateDer::pem_file_iter(file)
+        .map_err(|e| format!("ca_file {file}: {e}"))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("ca_file {file}: {e}"))?;
+    let (added, _) = roots.add_parsable_certificates(certs);
+    if added == 0 {
+        return Err(format!("ca_file {file}: no certificate in it"));
+    }
+    Ok(Some(Arc::new(
+        builder.with_root_certificates(roots).with_no_client_auth(),
+    )))
 }
 
 /// The agent settings every adapter shares, with `tls` applied.

@@ -138,13 +138,19 @@ pub fn may_change(rights: &Rights, caller: i64, owner: i64, conference: i64) -> 
 
 /// Reading a conference: its owner, or a user who may read or change all conferences.
 pub fn may_read(rights: &Rights, caller: i64, owner: i64, conference: i64) -> Result<()> {
-    if owner == caller || rights.has(Permission::ReadAll) || rights.has(Permission::Update) {
+    if reads_for(rights, caller, owner) {
         return Ok(());
     }
     Err(Error::new(
         ErrorCode::NoAccessToConference,
         format!("You have no access to conference {conference}."),
     ))
+}
+
+/// Whether `caller` may read what `owner` booked: their own, or anyone's with Read All or
+/// Update.
+pub fn reads_for(rights: &Rights, caller: i64, owner: i64) -> bool {
+    owner == caller || rights.has(Permission::ReadAll) || rights.has(Permission::Update)
 }
 
 /// Whether the user's groups may book system `id`.

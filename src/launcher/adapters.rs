@@ -5,16 +5,16 @@ use crate::bridges::cms::Cms;
 use crate::bridges::conductor::Conductor;
 use crate::bridges::pexip::Pexip;
 use crate::bridges::telepresence_server::TelePresenceServer;
-use crate::bridges::tls::Tls;
+use crate::bridges::tls;
 use crate::bridges::Adapter;
 use crate::planner::Family;
-use crate::store::bridges::StoredBridge;
+use crate::store::bridges::{StoredBridge, Tls};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// A new adapter for `b`; fails when its TLS settings cannot be used (an unreadable CA file).
 pub fn for_bridge(b: &StoredBridge) -> Result<Arc<dyn Adapter>, String> {
-    let tls = b.tls.client()?;
+    let tls = tls::client(b.tls.verify, b.tls.ca_file.as_deref())?;
     let (address, user, password) = (&b.address, &b.username, &b.password);
     Ok(match b.bridge.family {
         Family::MeetingServer => Arc::new(Cms::new(address, user, password).with_tls(&tls)),

@@ -7,10 +7,12 @@ mod meeting;
 pub mod pace;
 
 use crate::app::App;
-use crate::bridges::BridgeError;
+use crate::bridges::{BridgeError, Price};
 use crate::domain::Error;
+use crate::planner::CapacityModel;
+use crate::store::bridges::{self, StoredBridge};
+use crate::store::conferences;
 use crate::store::jobs::{self, Job, Kind};
-use crate::store::{bridges, conferences};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -52,6 +54,19 @@ pub fn give_up(
             attempts >= ATTEMPTS_BEFORE_MOVING
                 && start - now <= Duration::seconds(GIVE_UP_BEFORE_START)
         }
+    }
+}
+
+/// A bridge's own price list as the planner counts: the bridge's template sets the quality,
+/// so every participant costs the same.
+fn capacity_of(p: Price) -> CapacityModel {
+    CapacityModel {
+        total: p.total,
+        audio: p.per_participant,
+        sd: p.per_participant,
+        hd: p.per_participant,
+        full_hd: p.per_participant,
+        per_conference: p.per_conference,
     }
 }
 
@@ -157,22 +172,21 @@ impl Worker {
         };
         let now = Utc::now();
         match outcome {
-            Ok(()) => store.write(|conn| {
-                bridges::set_reachable(conn, bridge.bridge.id, true)?;
-                jobs::finish(conn, job.id)
-            }),
+            Ok(()) => {
+                answers(app, &bridge, Ok(()))?;
+                store.write(|conn| jobs::finish(conn, job.id))
+            }
             Err(e) => {
                 let text = e.to_string();
                 tracing::warn!(bridge = %bridge.bridge.name, job = job.id, "bridge job failed: {text}");
-                let unreachable = matches!(e, BridgeError::Unreachable(_));
+                if matches!(e, BridgeError::Unreachable(_)) {
+                    answers(app, &bridge, Err(&e))?;
+                }
                 let moving = job.kind == Kind::Provision
                     && conference
                         .as_ref()
                         .is_some_and(|c| give_up(&e, job.attempts, c.start, now));
                 store.write(|conn| {
-                    if unreachable {
-                        bridges::set_reachable(conn, bridge.bridge.id, false)?;
-                    }
                     let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
                         .then(|| retry_at(now, job.attempts, first_retry));
                     jobs::fail(conn, job.id, &text, retry)
@@ -200,46 +214,49 @@ impl Worker {
             let adapter = match self.adapters.get(&b) {
                 Ok(a) => a,
                 Err(why) => {
-                    tracing::warn!(bridge = %b.bridge.name, "bridge adapter: {why}");
-                    store.write(|conn| bridges::set_reachable(conn, b.bridge.id, false))?;
+                    let e = BridgeError::Refused {
+                        code: "settings".into(),
+                        message: why,
+                    };
+                    answers(app, &b, Err(&e))?;
                     continue;
                 }
             };
             let health = adapter.health();
-            let answers = health.is_ok();
-            let changed = store.write(|conn| {
-                if let Ok(h) = &health {
-                    let seen = bridges::HealthSeen {
-                        at: Utc::now(),
-                        load: h.load,
-                        active_conferences: h.active_conferences,
-                    };
-                    bridges::set_health(conn, b.bridge.id, &seen)?;
-                }
-                bridges::set_reachable(conn, b.bridge.id, answers)
-            })?;
-            match (&health, changed) {
-                (Err(e), true) => {
-                    tracing::warn!(bridge = %b.bridge.name, "bridge takes no meetings: {e}")
-                }
-                (Ok(_), true) => tracing::info!(bridge = %b.bridge.name, "bridge answers again"),
-                _ => {}
+            if let Ok(h) = &health {
+                let seen = bridges::HealthSeen {
+                    at: Utc::now(),
+                    load: h.load,
+                    active_conferences: h.active_conferences,
+                };
+                store.write(|conn| bridges::set_health(conn, b.bridge.id, &seen))?;
             }
-            if answers {
+            answers(app, &b, health.as_ref().map(|_| ()))?;
+            if health.is_ok() {
                 let n = &b.bridge.numbering;
                 let sample = n.sip_uri.replace("{number}", &n.first.to_string());
                 match adapter.price(&sample) {
-                    Ok(Some(priced)) => app.booking.bridge_priced(b.bridge.id, Some(&priced))?,
+                    Ok(Some(price)) => app
+                        .booking
+                        .bridge_priced(b.bridge.id, Some(&capacity_of(price)))?,
                     Ok(None) => {}
                     Err(e) => tracing::warn!(bridge = %b.bridge.name, "bridge prices: {e}"),
                 }
             }
-            if changed && answers {
-                app.booking.bridge_answers_again()?;
-            }
         }
         Ok(())
     }
+}
+
+/// Records whether bridge `b` answers, and says so in the log when that changed.
+fn answers(app: &App, b: &StoredBridge, outcome: Result<(), &BridgeError>) -> Result<(), Error> {
+    if app.booking.bridge_reachable(b.bridge.id, outcome.is_ok())? {
+        match outcome {
+            Err(e) => tracing::warn!(bridge = %b.bridge.name, "bridge takes no meetings: {e}"),
+            Ok(()) => tracing::info!(bridge = %b.bridge.name, "bridge answers again"),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -72,17 +72,13 @@ struct Sim {
 impl CmsSim {
     /// Serves on `listen` (e.g. "127.0.0.1:0") with these API credentials.
     pub fn start(listen: &str, username: &str, password: &str) -> std::io::Result<CmsSim> {
-        use base64::Engine;
         let state = Arc::new(Mutex::new(State {
             load_limit: 10_000.0,
             ..State::default()
         }));
         let sim = web::Data::new(Sim {
             state: state.clone(),
-            auth: format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"))
-            ),
+            auth: crate::bridges::basic_auth(username, password),
         });
         let running = Running::start(listen, move |cfg| {
             cfg.app_data(sim.clone()).default_service(web::to(handle));
@@ -126,32 +122,7 @@ fn escape(s: &str) -> String {
 
 /// application/x-www-form-urlencoded → pairs.
 fn form(body: &[u8]) -> Vec<(String, String)> {
-    let decode = |s: &str| {
-        let s = s.replace('+', " ");
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-            }
-            out.push(bytes[i]);
-            i += 1;
-        }
-        String::from_utf8_lossy(&out).to_string()
-    };
-    String::from_utf8_lossy(body)
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
+    super::form::parse_pairs(&String::from_utf8_lossy(body))
 }
 
 fn query(req: &HttpRequest) -> HashMap<String, String> {

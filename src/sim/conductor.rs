@@ -13,8 +13,9 @@
 //! minutes of the last. Knobs: down (503), slow (a delay per request), a fault code for
 //! every call, and the pool's capacity, which may shrink.
 use super::server::Running;
+use super::xmlrpc::{authenticated, failed};
 use crate::bridges::service_cost::Resources;
-use crate::bridges::xmlrpc::{fault, members, method_response, parse_call, Value};
+use crate::bridges::xmlrpc::{members, Value};
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -206,9 +207,7 @@ fn over_rate(recent: &mut Vec<Instant>, per_second: usize) -> bool {
 }
 
 fn ok(v: Vec<(&str, Value)>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/xml")
-        .body(method_response(&members(v)))
+    super::xmlrpc::ok(members(v))
 }
 
 fn status_ok() -> HttpResponse {
@@ -222,12 +221,6 @@ fn in_band_error(info: &str, extra: Vec<(&str, Value)>) -> HttpResponse {
     ];
     v.extend(extra);
     ok(v)
-}
-
-fn failed(code: i64, text: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/xml")
-        .body(fault(code, text))
 }
 
 fn rest_error(status: u16, code: &str, message: &str) -> HttpResponse {
@@ -263,12 +256,7 @@ async fn service_cost(
     if let Some(r) = knobs(&sim).await {
         return r;
     }
-    let expected = {
-        use base64::Engine;
-        let token = base64::engine::general_purpose::STANDARD
-            .encode(format!("{}:{}", sim.user, sim.password));
-        format!("Basic {token}")
-    };
+    let expected = crate::bridges::basic_auth(&sim.user, &sim.password);
     let given = req
         .headers()
         .get("Authorization")
@@ -333,14 +321,10 @@ async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
     if let Some(r) = knobs(&sim).await {
         return r;
     }
-    let Some((method, p)) = parse_call(&body) else {
-        return failed(103, "malformed parameter");
+    let (method, p) = match authenticated(&body, &sim.user, &sim.password) {
+        Ok(call) => call,
+        Err((code, text)) => return failed(code, text),
     };
-    if p.str("authenticationUser") != Some(sim.user.as_str())
-        || p.str("authenticationPassword") != Some(sim.password.as_str())
-    {
-        return failed(14, "authorization failed");
-    }
     let mut st = sim.state.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(code) = st.fault {
         return failed(code, "injected fault");

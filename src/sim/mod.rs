@@ -2,6 +2,8 @@
 //! the documented API bridgebook uses, with its rules, faults and limits.
 pub mod cms;
 pub mod conductor;
+mod form;
 pub mod pexip;
 mod server;
 pub mod telepresence_server;
+mod xmlrpc;

@@ -5,8 +5,8 @@
 //! (fault 53), duplicate URIs (fault 18), relative start times, a conference limit (fault
 //! 6), and knobs: a fault code for every call, down (503), slow, and the capacity.
 use super::server::Running;
-use crate::bridges::telepresence_server::rounded_credits;
-use crate::bridges::xmlrpc::{fault, members, method_response, parse_call, Value};
+use super::xmlrpc::{authenticated, failed, ok};
+use crate::bridges::xmlrpc::{members, Value};
 use actix_web::{web, HttpResponse};
 use std::sync::{Arc, Mutex};
 
@@ -53,6 +53,20 @@ struct Sim {
     password: String,
 }
 
+/// The document's media credit levels (Table 5), kept apart from the adapter's so that the
+/// simulator checks the adapter against the document, not against itself.
+const CREDIT_LEVELS: [i64; 10] = [48, 315, 630, 840, 1260, 2520, 3780, 5040, 7560, 10080];
+
+/// What a device does with a credit value that is not a level: rounds it down.
+fn rounded_credits(credits: i64) -> i64 {
+    CREDIT_LEVELS
+        .iter()
+        .copied()
+        .filter(|l| *l <= credits)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Conferences per enumerate page, so clients must follow the cookie.
 const PAGE: usize = 2;
 
@@ -89,18 +103,6 @@ impl TsSim {
     }
 }
 
-fn ok(v: Value) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/xml")
-        .body(method_response(&v))
-}
-
-fn failed(code: i64, text: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/xml")
-        .body(fault(code, text))
-}
-
 fn done() -> HttpResponse {
     ok(members(vec![(
         "status",
@@ -126,14 +128,10 @@ async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
     if down {
         return HttpResponse::ServiceUnavailable().finish();
     }
-    let Some((method, p)) = parse_call(&body) else {
-        return failed(103, "malformed parameter: methodCall");
+    let (method, p) = match authenticated(&body, &sim.user, &sim.password) {
+        Ok(call) => call,
+        Err((code, text)) => return failed(code, text),
     };
-    if p.str("authenticationUser") != Some(sim.user.as_str())
-        || p.str("authenticationPassword") != Some(sim.password.as_str())
-    {
-        return failed(14, "authorization failed");
-    }
     let mut st = sim.state.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(code) = st.fault {
         return failed(code, "injected fault");
@@ -286,5 +284,24 @@ async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
             ),
         ])),
         _ => failed(1, "method not supported"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credits_round_down_to_a_level() {
+        let rounded = [
+            (47, 0),
+            (48, 48),
+            (5000, 3780),
+            (5040, 5040),
+            (99999, 10080),
+        ];
+        for (credits, want) in rounded {
+            assert_eq!(rounded_credits(credits), want, "{credits}");
+        }
     }
 }

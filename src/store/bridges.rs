@@ -2,13 +2,34 @@
 //! them.
 use super::schema::bridges;
 use super::DbConnection;
-use crate::bridges::tls::Tls;
 use crate::domain::Error;
 use crate::planner::{Bridge, CapacityModel, Family};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// How a bridge's management certificate is checked. By default against the public roots;
+/// many bridges carry a certificate of the organisation's own CA (`ca_file`), and some a
+/// self-signed one, which only `verify = false` accepts (the Conductor document asks for
+/// verification to be the administrator's choice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tls {
+    /// Check the certificate (its chain and its name).
+    pub verify: bool,
+    /// PEM file of the CA certificates to trust for this bridge, instead of the public roots.
+    pub ca_file: Option<String>,
+}
+
+impl Default for Tls {
+    fn default() -> Self {
+        Tls {
+            verify: true,
+            ca_file: None,
+        }
+    }
+}
 
 /// A bridge with how bridgebook reaches its management API.
 #[derive(Debug, Clone, PartialEq)]

@@ -203,17 +203,6 @@ pub fn claim(
     Ok(jobs)
 }
 
-/// Whether job `id` is still the one to run (a booking change may have cancelled it).
-pub fn is_running(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
-    Ok(bridge_jobs::table
-        .find(id)
-        .select(bridge_jobs::state)
-        .first::<String>(conn)
-        .optional()?
-        .as_deref()
-        == Some("running"))
-}
-
 pub fn finish(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     diesel::update(bridge_jobs::table.find(id))
         .set((

@@ -187,15 +187,6 @@ pub fn rights_of(conn: &mut DbConnection, id: i64) -> Result<Rights, Error> {
     Ok(rights.unwrap_or_default())
 }
 
-pub fn group_names_of(conn: &mut DbConnection, id: i64) -> Result<Vec<String>, Error> {
-    Ok(user_groups::table
-        .inner_join(groups::table.on(groups::id.eq(user_groups::group_id)))
-        .filter(user_groups::user_id.eq(id))
-        .order(groups::name)
-        .select(groups::name)
-        .load(conn)?)
-}
-
 /// Makes user `id` a member of exactly the groups named.
 pub fn set_groups(conn: &mut DbConnection, id: i64, names: &[String]) -> Result<(), Error> {
     diesel::delete(user_groups::table.filter(user_groups::user_id.eq(id))).execute(conn)?;
@@ -369,13 +360,4 @@ pub fn names_starting_with(conn: &mut DbConnection, prefix: &str) -> Result<Vec<
         .filter(lower(users::username).like(pattern).escape('\\'))
         .select(users::username)
         .load(conn)?)
-}
-
-/// Whether a username is taken (case-insensitively).
-pub fn exists(conn: &mut DbConnection, username: &str) -> Result<bool, Error> {
-    Ok(users::table
-        .filter(lower(users::username).eq(username.to_lowercase()))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
 }

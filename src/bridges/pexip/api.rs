@@ -56,14 +56,11 @@ pub fn path_of(uri: &str) -> String {
 
 impl Api {
     pub fn new(base: &str, username: &str, password: &str, agent: ureq::Agent) -> Api {
-        use base64::Engine;
-        let token =
-            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         let base = base.trim_end_matches('/').to_string();
         Api {
             gate: gate(&base),
             base,
-            authorization: format!("Basic {token}"),
+            authorization: crate::bridges::basic_auth(username, password),
             password: password.to_string(),
             agent,
         }
@@ -121,11 +118,7 @@ impl Api {
                     }),
                 };
             }
-            Err(ureq::Error::Transport(t)) => {
-                return Err(BridgeError::Unreachable(
-                    self.scrub(&format!("{what}: {t}")),
-                ))
-            }
+            Err(ureq::Error::Transport(t)) => return Err(crate::bridges::unreachable(&what, &t)),
         };
         let code = response.status();
         let location = response.header("location").map(path_of);

@@ -1,8 +1,9 @@
 //! The HTTP face: Basic auth, fault knobs, the in-flight count, and routing of the
 //! configuration, status and command families.
-use super::query::{page, parse_pairs};
+use super::query::page;
 use super::store::{ApiError, Patched, Res};
 use super::{lock, FaultAction, JournalEntry, State};
+use crate::sim::form::parse_pairs;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -14,12 +15,9 @@ pub struct Sim {
 
 impl Sim {
     pub fn new(state: Arc<Mutex<State>>, username: &str, password: &str) -> Sim {
-        use base64::Engine;
-        let token =
-            base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
         Sim {
             state,
-            auth: format!("Basic {token}"),
+            auth: crate::bridges::basic_auth(username, password),
         }
     }
 }
