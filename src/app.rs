@@ -101,9 +101,9 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 Some(&u.password_hash),
                 users::Source::Local,
             )?;
-            let mut groups = vec!["Users".to_string()];
+            let mut groups = vec![users::DEFAULT_GROUP.to_string()];
             if u.site_admin {
-                groups.push("Site Administrators".into());
+                groups.push(users::SITE_ADMINS.into());
             }
             groups.extend(u.groups.iter().cloned());
             groups.dedup();

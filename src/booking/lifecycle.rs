@@ -65,7 +65,7 @@ impl Booking {
         c.status = StoredStatus::Deleted;
         c.version += 1;
         conferences::update(conn, &c, previous)?;
-        conferences::release(conn, c.id)?;
+        self.release(conn, c.id)?;
         log(conn, &c, TransactionType::Deleted, by.id)?;
         Ok(())
     }
@@ -121,7 +121,7 @@ impl Booking {
         c.end = now;
         c.version += 1;
         conferences::update(conn, &c, previous)?;
-        conferences::cut_reservations(conn, c.id, now)?;
+        self.cut(conn, c.id, now)?;
         log(conn, &c, TransactionType::Updated, by.id)?;
         Ok(())
     }

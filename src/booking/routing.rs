@@ -17,28 +17,9 @@ use rand::Rng;
 type Window = (DateTime<Utc>, DateTime<Utc>);
 
 /// The route of each of `windows` for a meeting with `participants` and `settings` that
-/// was routed `previous`ly, leaving the load of `except` (its own stored meetings) out.
+/// was routed `previous`ly, leaving the load of `except` (its own stored meetings) out and
+/// never choosing bridge `avoid` (one that just failed the meeting).
 pub(super) fn plan_windows(
-    conn: &mut DbConnection,
-    participants: &[Participant],
-    settings: &Settings,
-    previous: Option<&RoutePlan>,
-    windows: &[Window],
-    except: &[i64],
-) -> Result<Vec<RoutePlan>, Error> {
-    plan_avoiding(
-        conn,
-        participants,
-        settings,
-        previous,
-        windows,
-        except,
-        None,
-    )
-}
-
-/// As [`plan_windows`], never choosing bridge `avoid` (one that just failed the meeting).
-pub(super) fn plan_avoiding(
     conn: &mut DbConnection,
     participants: &[Participant],
     settings: &Settings,
@@ -90,7 +71,7 @@ pub(super) fn check_again(
     let conflicts = conferences::conflicts(conn, &ids, &[(c.start, c.end)], Some(c.id))?
         .pop()
         .unwrap_or_default();
-    let plan = plan_avoiding(
+    let plan = plan_windows(
         conn,
         &c.participants,
         &c.settings,
@@ -149,7 +130,28 @@ impl Booking {
                 None
             }
         };
-        jobs::schedule(conn, m.id, placement, self.lead, Utc::now())
+        jobs::schedule(conn, m.id, placement, self.lead, self.now())
+    }
+
+    /// Frees what meeting `id` holds: its systems, its place on a bridge, and the bridge
+    /// itself (torn down now when it was provisioned).
+    pub(super) fn release(&self, conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+        conferences::release(conn, id)?;
+        bridge_loads::release(conn, id)?;
+        jobs::schedule(conn, id, None, chrono::Duration::zero(), self.now())
+    }
+
+    /// Ends meeting `id` at `end` (ended early): its systems and bridge are free from then,
+    /// and the bridge meeting is torn down now.
+    pub(super) fn cut(
+        &self,
+        conn: &mut DbConnection,
+        id: i64,
+        end: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        conferences::cut_reservations(conn, id, end)?;
+        bridge_loads::cut(conn, id, end)?;
+        jobs::schedule(conn, id, None, chrono::Duration::zero(), self.now())
     }
 
     /// Plans again every future Defective meeting that no bridge could host, earliest

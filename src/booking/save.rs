@@ -108,6 +108,7 @@ impl Booking {
             existing.as_ref().and_then(|c| c.route.as_ref()),
             &[(draft.start, draft.end)],
             &except,
+            None,
         )?
         .pop()
         .unwrap_or(RoutePlan::Direct);

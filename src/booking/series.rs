@@ -358,13 +358,17 @@ impl Booking {
         all_systems.dedup();
         self.check_systems(conn, &all_systems, by)?;
         lock_systems(conn, &all_systems)?;
+        // Updated occurrences give up their systems for the conflict check; their bridge
+        // placement and jobs are settled when they are held again.
         for step in &steps {
-            if let Step::Update(i, _) | Step::Remove(i) = step {
-                conferences::release(conn, stored[*i].id)?;
+            match step {
+                Step::Update(i, _) => conferences::release(conn, stored[*i].id)?,
+                Step::Remove(i) => self.release(conn, stored[*i].id)?,
+                _ => {}
             }
         }
         if let Some(h) = &head {
-            conferences::release(conn, h.id)?;
+            self.release(conn, h.id)?;
         }
 
         // Conflicts, one query per occurrence, grouped by the systems booked.
@@ -403,6 +407,7 @@ impl Booking {
                 head.as_ref().and_then(|h| h.route.as_ref()),
                 &windows,
                 &own,
+                None,
             )?;
             for (n, plan) in members.iter().zip(plans) {
                 routes[*n] = Some(plan);
@@ -575,6 +580,7 @@ impl Booking {
                 occ.route.as_ref(),
                 &[(draft.start, draft.end)],
                 &[occ.id],
+                None,
             )?
             .pop()
             .unwrap_or(RoutePlan::Direct);

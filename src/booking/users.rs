@@ -12,9 +12,9 @@ use crate::store::{conferences, lock_systems, systems, DbConnection};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 
-/// The groups a disabled API user keeps: references to them stay valid.
-const KEPT_GROUP: &str = "Users";
-const SITE_ADMINS: &str = "Site Administrators";
+/// The group a disabled API user keeps: references to it stay valid.
+const KEPT_GROUP: &str = users::DEFAULT_GROUP;
+use users::SITE_ADMINS;
 
 fn not_found(name: &str) -> Error {
     Error::new(

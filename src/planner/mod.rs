@@ -35,8 +35,12 @@ pub struct RouteRequest<'a> {
     pub fresh_pin: &'a str,
 }
 
-/// Whether a meeting needs a multipoint bridge (spec: "Conference Routing").
+/// Whether a meeting needs a multipoint bridge (spec: "Conference Routing"): never a
+/// reservation or a meeting hosted outside.
 pub fn needs_bridge(req: &RouteRequest) -> bool {
+    if req.conference_type == ConferenceType::ReservationOnly || req.externally_hosted {
+        return false;
+    }
     let video = req
         .participants
         .iter()

@@ -441,7 +441,7 @@ pub fn reserve(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<(), Error> {
-    diesel::delete(reservations::table.filter(reservations::conference_id.eq(id))).execute(conn)?;
+    release(conn, id)?;
     let rows: Vec<_> = system_ids
         .iter()
         .map(|s| {
@@ -491,12 +491,10 @@ fn extend_reach(conn: &mut DbConnection, system_ids: &[i64], length: i64) -> Res
     Ok(())
 }
 
-/// Frees what conference `id` holds: its systems, its place on a bridge, and the bridge
-/// itself (torn down now when it was provisioned).
+/// Frees the systems conference `id` holds.
 pub fn release(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     diesel::delete(reservations::table.filter(reservations::conference_id.eq(id))).execute(conn)?;
-    super::bridge_loads::release(conn, id)?;
-    super::jobs::schedule(conn, id, None, chrono::Duration::zero(), Utc::now())
+    Ok(())
 }
 
 /// Ends the reservations of conference `id` at `end` (the meeting was ended early).
@@ -504,6 +502,5 @@ pub fn cut_reservations(conn: &mut DbConnection, id: i64, end: DateTime<Utc>) ->
     diesel::update(reservations::table.filter(reservations::conference_id.eq(id)))
         .set(reservations::end_at.eq(to_epoch(end)))
         .execute(conn)?;
-    super::bridge_loads::cut(conn, id, end)?;
-    super::jobs::schedule(conn, id, None, chrono::Duration::zero(), Utc::now())
+    Ok(())
 }

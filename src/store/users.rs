@@ -11,6 +11,11 @@ diesel::define_sql_function! {
     fn lower_opt(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
 }
 
+/// The built-in groups the directory migration made: the default group, and the one that
+/// has every permission.
+pub const DEFAULT_GROUP: &str = "Users";
+pub const SITE_ADMINS: &str = "Site Administrators";
+
 /// Where a user came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
