@@ -109,10 +109,16 @@ impl Worker {
     /// Runs the jobs due now; returns how many it ran.
     fn run_due(&self, app: &App, first_retry: Duration) -> Result<usize, Error> {
         let now = Utc::now();
-        let claimed = app.booking.store.write(|conn| {
+        let store = &app.booking.store;
+        let waiting = store.read(|conn| jobs::waiting(conn, now))?;
+        if waiting.is_empty() {
+            return Ok(0);
+        }
+        let claimed = store.write(|conn| {
             jobs::claim(
                 conn,
                 &self.node,
+                &waiting,
                 now,
                 Duration::seconds(LEASE_SECONDS),
                 BATCH,

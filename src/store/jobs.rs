@@ -156,33 +156,42 @@ pub fn schedule(
     add(conn, id, p.bridge_id, Kind::TearDown, p.end)
 }
 
-/// Claims for `node` up to `limit` due jobs of the bridges it owns or can take
+/// Jobs to run at `now`: pending and due, or running on a lease that ran out.
+macro_rules! due_at {
+    ($now:expr) => {
+        bridge_jobs::state
+            .eq("pending")
+            .or(bridge_jobs::state
+                .eq("running")
+                .and(bridge_jobs::lease_until.lt(to_epoch($now))))
+            .and(bridge_jobs::due_at.le(to_epoch($now)))
+    };
+}
+
+/// The bridges with jobs to run at `now`; a read, so a worker with nothing to do takes no
+/// write lock.
+pub fn waiting(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<i64>, Error> {
+    Ok(bridge_jobs::table
+        .filter(due_at!(now))
+        .select(bridge_jobs::bridge_id)
+        .distinct()
+        .load(conn)?)
+}
+
+/// Claims for `node` up to `limit` due jobs of the `waiting` bridges it owns or can take
 /// (`bridge_owners`), each for `lease` (PostgreSQL: rows other workers hold are skipped, so
 /// several instances share the work, each bridge's with one instance at a time).
 pub fn claim(
     conn: &mut DbConnection,
     node: &str,
+    waiting: &[i64],
     now: DateTime<Utc>,
     lease: Duration,
     limit: i64,
 ) -> Result<Vec<Job>, Error> {
-    let due_now = bridge_jobs::state
-        .eq("pending")
-        .or(bridge_jobs::state
-            .eq("running")
-            .and(bridge_jobs::lease_until.lt(to_epoch(now))))
-        .and(bridge_jobs::due_at.le(to_epoch(now)));
-    let waiting: Vec<i64> = bridge_jobs::table
-        .filter(due_now)
-        .select(bridge_jobs::bridge_id)
-        .distinct()
-        .load(conn)?;
-    if waiting.is_empty() {
-        return Ok(Vec::new());
-    }
-    let owned = super::bridge_owners::take(conn, &waiting, node, now, lease)?;
+    let owned = super::bridge_owners::take(conn, waiting, node, now, lease)?;
     let due = bridge_jobs::table
-        .filter(due_now)
+        .filter(due_at!(now))
         .filter(bridge_jobs::bridge_id.eq_any(owned))
         .order((bridge_jobs::due_at, bridge_jobs::id))
         .limit(limit)
