@@ -58,6 +58,7 @@ fn inventory() -> Vec<StoredBridge> {
                 username: "admin".into(),
                 password: "secret".into(),
                 tls: Default::default(),
+                system_location: None,
             }
         })
         .collect()

@@ -284,6 +284,10 @@ pub struct BridgeConfig {
     /// How the management certificate is checked: `{ verify = true, ca_file = "…" }`.
     #[serde(default)]
     pub tls: crate::store::bridges::Tls,
+    /// Pexip Infinity: the system location whose nodes place the meeting's calls (a
+    /// direct dial names one).
+    #[serde(default)]
+    pub system_location: Option<String>,
 }
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
@@ -333,6 +337,7 @@ impl BridgeConfig {
             username: self.username.clone(),
             password: self.password.clone(),
             tls: self.tls.clone(),
+            system_location: self.system_location.clone(),
         };
         let problems = b.bridge.problems();
         if !problems.is_empty() {

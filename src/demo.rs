@@ -92,6 +92,7 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
                 web_url: None,
             },
             tls: Default::default(),
+            system_location: None,
         };
     c.bridges.push(bridge(
         "demo-meeting-server",

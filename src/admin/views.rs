@@ -22,6 +22,7 @@ pub fn bridge(b: &StoredBridge) -> Value {
         "unit": x.family.unit(),
         "numbering": x.numbering,
         "tls": b.tls,
+        "system_location": b.system_location,
     })
 }
 

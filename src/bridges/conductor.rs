@@ -15,7 +15,7 @@ use super::pace::Throttle;
 use super::service_cost::ServiceCost;
 use super::tls::{self, ClientTls};
 use super::xmlrpc::{members, method_call, parse_response, Value};
-use super::{Adapter, BridgeError, Health, Meeting, Price};
+use super::{Adapter, BridgeError, CallReport, CallState, Health, Meeting, Price};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -258,9 +258,9 @@ impl Adapter for Conductor {
         Ok(())
     }
 
-    fn dial_out(&self, m: &Meeting) -> Result<(), BridgeError> {
-        if m.dial_out.is_empty() {
-            return Ok(());
+    fn call(&self, m: &Meeting) -> Result<Vec<CallReport>, BridgeError> {
+        if m.calls.is_empty() {
+            return Ok(vec![]);
         }
         let (name, id) =
             self.find(&m.reference)?
@@ -279,7 +279,7 @@ impl Adapter for Conductor {
             .iter()
             .filter_map(|p| p.str("address"))
             .collect();
-        for address in m.dial_out.iter().filter(|a| !called.contains(&a.as_str())) {
+        for address in m.calls.iter().map(|c| &c.address).filter(|a| !called.contains(&a.as_str())) {
             self.call(
                 "participant.add",
                 vec![
@@ -290,7 +290,12 @@ impl Adapter for Conductor {
                 ],
             )?;
         }
-        Ok(())
+        Ok(placed(m))
+    }
+
+    fn conferences(&self, prefix: &str) -> Result<Vec<String>, BridgeError> {
+        let _ = prefix;
+        Ok(vec![])
     }
 
     /// Every conference under the reference goes (one left behind by an alias change too).
@@ -320,6 +325,17 @@ impl Adapter for Conductor {
     fn price(&self, sample_alias: &str) -> Result<Option<Price>, BridgeError> {
         Ok(self.service_cost(sample_alias)?.price())
     }
+}
+
+/// Every call of `m` as placed: the family's adapter does not read call states back yet.
+fn placed(m: &Meeting) -> Vec<CallReport> {
+    m.calls
+        .iter()
+        .map(|c| CallReport {
+            key: c.key.clone(),
+            state: CallState::Calling,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,11 +3,70 @@
 //! meeting's stable reference, so a retried job never makes a second conference.
 use chrono::{DateTime, Utc};
 
+/// How a bridge reaches a participant it calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Sip,
+    H323,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Sip => "sip",
+            Protocol::H323 => "h323",
+        }
+    }
+}
+
+/// One participant the bridge calls at the start of the meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// Stable for the meeting's life and unique in it ("room-12", "out-3", "webex"): the
+    /// bridge-side participant reference, so a retried call finds the one made before.
+    pub key: String,
+    pub address: String,
+    pub protocol: Protocol,
+    /// A telephone or audio-only participant.
+    pub audio_only: bool,
+}
+
+/// Where a call stands, as far as the bridge tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallState {
+    /// Not placed yet.
+    Pending,
+    /// Placed; the bridge does not (yet) say it is connected.
+    Calling,
+    Connected,
+    /// The bridge refused or lost the call, with its reason; it is called again.
+    Failed(String),
+}
+
+impl CallState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CallState::Pending => "pending",
+            CallState::Calling => "calling",
+            CallState::Connected => "connected",
+            CallState::Failed(_) => "failed",
+        }
+    }
+}
+
+/// The state of one of a meeting's calls, by its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallReport {
+    pub key: String,
+    pub state: CallState,
+}
+
 /// A meeting as a bridge must host it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
-    /// Stable for the occurrence's life ("bb-<conference id>"): the bridge-side name or
-    /// reference that makes creates idempotent.
+    /// Stable for the occurrence's life and unique to this installation
+    /// ("bb-<installation>-<conference id>"): the bridge-side name or reference that makes
+    /// creates idempotent. Only conferences whose reference matches exactly are ours.
     pub reference: String,
     pub title: String,
     /// The numeric conference id callers dial.
@@ -17,8 +76,12 @@ pub struct Meeting {
     pub pin: Option<String>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    /// Addresses the bridge calls out to at the start (dial-out participants, a WebEx SipUrl).
-    pub dial_out: Vec<String>,
+    /// Whom the bridge calls at the start and disconnects at the end: the booked rooms and
+    /// dial-outs of an Automatic Call Launch meeting, the dial-outs of the others, nobody
+    /// for No Connect.
+    pub calls: Vec<Call>,
+    /// The call rate of each participant, in kbit/s (the booking's bandwidth).
+    pub bandwidth_kbps: u32,
     /// At most this many participants (0: no limit).
     pub max_participants: u32,
     /// How many participants the booking brings (what the bridge reserves for).
@@ -85,15 +148,22 @@ pub struct Health {
 
 /// One bridge's management API.
 pub trait Adapter: Send + Sync {
-    /// Makes the meeting exist on the bridge as described (creating it, or bringing an
-    /// existing one with the same reference up to date). Idempotent.
+    /// Makes the meeting exist on the bridge as described: creating it, or bringing the
+    /// conference with the same reference up to date the way the family documents for a
+    /// live conference (a conference whose start cannot move and has not started yet is
+    /// made again). A refused change leaves the conference as it was. Idempotent.
     fn provision(&self, m: &Meeting) -> Result<(), BridgeError>;
-    /// Calls the meeting's dial-out addresses. Idempotent: addresses already called or
-    /// connected are not called again.
-    fn dial_out(&self, m: &Meeting) -> Result<(), BridgeError>;
+    /// Calls those of `m.calls` the bridge is not calling or connected to (never calling
+    /// one twice), and says where each of them stands. A call the bridge refused is in the
+    /// answer as `Failed` with the bridge's reason, not an error: the error is for a
+    /// meeting the bridge cannot reach or does not have.
+    fn call(&self, m: &Meeting) -> Result<Vec<CallReport>, BridgeError>;
     /// Ends the live meeting (disconnecting everyone) and removes it from the bridge.
     /// Removing a meeting the bridge does not have is success.
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError>;
+    /// The references of the meetings the bridge holds whose reference starts with
+    /// `prefix` (this installation's), read through every page the bridge answers.
+    fn conferences(&self, prefix: &str) -> Result<Vec<String>, BridgeError>;
     fn health(&self) -> Result<Health, BridgeError>;
     /// The bridge's own price list, when its API publishes one (Conductor's ServiceCost);
     /// `sample_alias` is one of its meetings' SIP URIs, since the price depends on the

@@ -5,7 +5,7 @@
 //! credits sent are the level that covers the tokens.
 use super::tls::{self, ClientTls};
 use super::xmlrpc::{members, method_call, parse_response, Value};
-use super::{Adapter, BridgeError, Health, Meeting};
+use super::{Adapter, BridgeError, CallReport, CallState, Health, Meeting};
 use chrono::Utc;
 use std::time::Duration;
 
@@ -187,9 +187,9 @@ impl Adapter for TelePresenceServer {
         Ok(())
     }
 
-    fn dial_out(&self, m: &Meeting) -> Result<(), BridgeError> {
-        if m.dial_out.is_empty() {
-            return Ok(());
+    fn call(&self, m: &Meeting) -> Result<Vec<CallReport>, BridgeError> {
+        if m.calls.is_empty() {
+            return Ok(vec![]);
         }
         let id = self
             .find(&m.reference)?
@@ -203,7 +203,7 @@ impl Adapter for TelePresenceServer {
             .iter()
             .filter_map(|p| p.str("participantReference"))
             .collect();
-        for address in &m.dial_out {
+        for address in m.calls.iter().map(|c| &c.address) {
             let reference = format!("{}/{address}", m.reference);
             if called.contains(&reference.as_str()) {
                 continue;
@@ -223,7 +223,28 @@ impl Adapter for TelePresenceServer {
                 ],
             )?;
         }
-        Ok(())
+        Ok(placed(m))
+    }
+
+    fn conferences(&self, prefix: &str) -> Result<Vec<String>, BridgeError> {
+        let mut found = vec![];
+        let mut cookie: Option<String> = None;
+        loop {
+            let mut params = vec![];
+            if let Some(c) = &cookie {
+                params.push(("cookie", Value::Str(c.clone())));
+            }
+            let page = self.call("flex.conference.enumerate", params)?;
+            for c in page.array("conferences") {
+                if let Some(r) = c.str("conferenceReference").filter(|r| r.starts_with(prefix)) {
+                    found.push(r.to_string());
+                }
+            }
+            match (page.bool("moreAvailable"), page.str("cookie")) {
+                (Some(true), Some(next)) => cookie = Some(next.to_string()),
+                _ => return Ok(found),
+            }
+        }
     }
 
     fn tear_down(&self, reference: &str) -> Result<(), BridgeError> {
@@ -262,6 +283,17 @@ impl Adapter for TelePresenceServer {
             active_conferences: status.int("numConferences").map(|n| n.max(0) as u32),
         })
     }
+}
+
+/// Every call of `m` as placed: the family's adapter does not read call states back yet.
+fn placed(m: &Meeting) -> Vec<CallReport> {
+    m.calls
+        .iter()
+        .map(|c| CallReport {
+            key: c.key.clone(),
+            state: CallState::Calling,
+        })
+        .collect()
 }
 
 #[cfg(test)]

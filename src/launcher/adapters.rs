@@ -21,12 +21,14 @@ pub fn for_bridge(b: &StoredBridge) -> Result<Arc<dyn Adapter>, String> {
         Family::TelePresenceServer => {
             Arc::new(TelePresenceServer::new(address, user, password).with_tls(&tls))
         }
-        Family::Pexip => Arc::new(Pexip::new(address, user, password, None).with_tls(&tls)),
+        Family::Pexip => Arc::new(
+            Pexip::new(address, user, password, b.system_location.clone()).with_tls(&tls),
+        ),
         Family::Conductor => Arc::new(Conductor::new(address, user, password).with_tls(&tls)),
     })
 }
 
-type Key = (Family, String, String, String, Tls);
+type Key = (Family, String, String, String, Tls, Option<String>);
 type Made = HashMap<i64, (Key, Arc<dyn Adapter>)>;
 
 /// One adapter per bridge, made again when the bridge's management settings change.
@@ -43,6 +45,7 @@ impl Adapters {
             b.username.clone(),
             b.password.clone(),
             b.tls.clone(),
+            b.system_location.clone(),
         );
         let mut made = self.made.lock().unwrap_or_else(|p| p.into_inner());
         match made.get(&b.bridge.id) {

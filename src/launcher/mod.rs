@@ -11,7 +11,7 @@ use crate::bridges::{BridgeError, Price};
 use crate::domain::Error;
 use crate::planner::CapacityModel;
 use crate::store::bridges::{self, StoredBridge};
-use crate::store::conferences;
+use crate::store::{conferences, systems};
 use crate::store::jobs::{self, Job, Kind};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -74,6 +74,8 @@ fn capacity_of(p: Price) -> CapacityModel {
 /// bridge was polled.
 struct Worker {
     node: String,
+    /// This installation's id, which every bridge-side reference carries.
+    installation: String,
     adapters: adapters::Adapters,
     polled: std::collections::HashMap<i64, std::time::Instant>,
 }
@@ -83,8 +85,21 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
     std::thread::Builder::new()
         .name("launcher".into())
         .spawn(move || {
+            let installation = loop {
+                match app.booking.store.write(crate::store::installation::id) {
+                    Ok(id) => break id,
+                    Err(e) => {
+                        tracing::warn!("launcher: the installation id: {}", e.message);
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(timing.poll);
+                    }
+                }
+            };
             let mut worker = Worker {
                 node: uuid::Uuid::new_v4().to_string(),
+                installation,
                 adapters: Default::default(),
                 polled: Default::default(),
             };
@@ -153,13 +168,17 @@ impl Worker {
 
     fn run(&self, app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
         let store = &app.booking.store;
-        let (conference, bridge) = store.read(|conn| {
-            Ok((
-                conferences::get(conn, job.conference_id)?,
-                bridges::get(conn, job.bridge_id)?,
-            ))
+        let (conference, bridge, rooms) = store.read(|conn| {
+            let c = conferences::get(conn, job.conference_id)?;
+            let ids: Vec<i64> = c
+                .iter()
+                .flat_map(|c| &c.participants)
+                .filter(|p| p.call_type.direction() == crate::domain::Direction::System)
+                .map(|p| p.id)
+                .collect();
+            Ok((c, bridges::get(conn, job.bridge_id)?, systems::many(conn, &ids)?))
         })?;
-        let reference = meeting::reference(job.conference_id);
+        let reference = meeting::reference(&self.installation, job.conference_id);
         let Some(bridge) = bridge else {
             return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
         };
@@ -169,9 +188,9 @@ impl Worker {
         };
         let outcome = match (job.kind, &conference) {
             (Kind::TearDown, _) => adapter.tear_down(&reference),
-            (kind, Some(c)) => match meeting::of(c) {
+            (kind, Some(c)) => match meeting::of(c, &rooms, &self.installation) {
                 Some(m) if kind == Kind::Provision => adapter.provision(&m),
-                Some(m) => adapter.dial_out(&m),
+                Some(m) => adapter.call(&m).map(|_| ()),
                 None => Ok(()),
             },
             (_, None) => Ok(()),

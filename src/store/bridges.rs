@@ -39,6 +39,8 @@ pub struct StoredBridge {
     pub username: String,
     pub password: String,
     pub tls: Tls,
+    /// Pexip Infinity: the system location whose nodes place the meeting's calls.
+    pub system_location: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -58,6 +60,7 @@ struct Row {
     reachable: bool,
     priced_capacity: Option<String>,
     tls: Option<String>,
+    system_location: Option<String>,
 }
 
 #[derive(Insertable, AsChangeset)]
@@ -74,6 +77,7 @@ struct Write<'a> {
     capacity: String,
     numbering: String,
     tls: Option<String>,
+    system_location: Option<&'a str>,
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, Error> {
@@ -100,6 +104,7 @@ fn write_of(b: &StoredBridge) -> Result<Write<'_>, Error> {
         tls: (b.tls != Tls::default())
             .then(|| json(&b.tls))
             .transpose()?,
+        system_location: b.system_location.as_deref(),
     })
 }
 
@@ -125,6 +130,7 @@ fn bridge_of(r: Row) -> Result<StoredBridge, Error> {
             .map(|t| parsed("tls", r.id, &t))
             .transpose()?
             .unwrap_or_default(),
+        system_location: r.system_location,
     })
 }
 

@@ -4,6 +4,7 @@ pub mod bridge_loads;
 pub mod bridge_owners;
 pub mod bridges;
 pub mod conferences;
+pub mod installation;
 pub mod jobs;
 pub mod schema;
 pub mod sessions;

@@ -104,6 +104,27 @@ diesel::table! {
         priced_capacity -> Nullable<Text>,
         health -> Nullable<Text>,
         tls -> Nullable<Text>,
+        system_location -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    installation (singleton) {
+        singleton -> Integer,
+        id -> Text,
+    }
+}
+
+diesel::table! {
+    meeting_calls (conference_id, call_key) {
+        conference_id -> BigInt,
+        call_key -> Text,
+        address -> Text,
+        protocol -> Text,
+        state -> Text,
+        reason -> Nullable<Text>,
+        attempts -> Integer,
+        updated_at -> BigInt,
     }
 }
 
@@ -202,5 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_groups,
     client_sessions,
     bridge_jobs,
-    bridge_owners
+    bridge_owners,
+    installation,
+    meeting_calls
 );

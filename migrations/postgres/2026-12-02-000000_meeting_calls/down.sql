@@ -1,0 +1,3 @@
+ALTER TABLE bridges DROP COLUMN system_location;
+DROP TABLE meeting_calls;
+DROP TABLE installation;
