@@ -2,6 +2,7 @@
 //! the documented API bridgebook uses, with its rules, faults and limits.
 pub mod cms;
 pub mod conductor;
+pub mod basic;
 mod form;
 pub mod pexip;
 mod server;
