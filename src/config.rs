@@ -45,6 +45,10 @@ pub struct LauncherConfig {
     /// A bridge job that failed for a reason worth retrying is tried again after this,
     /// doubling up to five minutes.
     pub retry_seconds: i64,
+    /// How often what should be live is compared with what each bridge holds: a meeting a
+    /// bridge lost (it restarted, someone removed it) is provisioned and called again, and
+    /// bridgebook's own leftovers are removed.
+    pub reconcile_seconds: u64,
 }
 
 impl Default for LauncherConfig {
@@ -55,6 +59,7 @@ impl Default for LauncherConfig {
             poll_millis: 1000,
             health_seconds: 30,
             retry_seconds: 5,
+            reconcile_seconds: 60,
         }
     }
 }

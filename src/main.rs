@@ -199,6 +199,7 @@ fn serve(c: Config) -> Result<(), String> {
                 poll: std::time::Duration::from_millis(c.launcher.poll_millis),
                 health: std::time::Duration::from_secs(c.launcher.health_seconds),
                 first_retry: chrono::Duration::seconds(c.launcher.retry_seconds),
+                reconcile: std::time::Duration::from_secs(c.launcher.reconcile_seconds),
             },
             stop.clone(),
         )

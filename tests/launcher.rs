@@ -102,24 +102,6 @@ fn bookings_write_their_bridge_jobs() {
     }
 }
 
-fn seconds_from_now(s: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::seconds(s))
-        .format("%Y-%m-%d %H:%M:%SZ")
-        .to_string()
-}
-
-/// Waits up to `seconds` for `check` to hold.
-fn eventually(seconds: u64, what: &str, check: impl Fn() -> bool) {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while std::time::Instant::now() < until {
-        if check() {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("{what}: not within {seconds} s");
-}
-
 #[test]
 fn a_meeting_goes_live_on_its_bridge_and_is_torn_down() {
     use bridgebook::sim::cms::CmsSim;

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/bridges/{id}/load", web::get().to(bridge_load))
             .route("/conferences/{id}/route", web::get().to(route))
             .route("/conferences/{id}/jobs", web::get().to(conference_jobs))
+            .route("/conferences/{id}/calls", web::get().to(conference_calls))
             .route("/conferences/{id}/approve", web::post().to(approve))
             .route("/conferences/{id}/reject", web::post().to(reject))
             .route("/requests", web::get().to(requests))
@@ -297,11 +298,27 @@ async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
 async fn conference_jobs(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
+        app.booking.get(id)?;
         let list = app
             .booking
             .store
             .read(|conn| crate::store::jobs::of_conference(conn, id))?;
         Ok(list.iter().map(views::job).collect::<Vec<_>>())
+    })
+    .await
+}
+
+/// Whom the bridge calls for a conference, and where each call stands as the bridge last
+/// told.
+async fn conference_calls(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let id = id.into_inner();
+    admin(&req, &app, move |app, _| {
+        app.booking.get(id)?;
+        let list = app
+            .booking
+            .store
+            .read(|conn| crate::store::calls::of_conference(conn, id))?;
+        Ok(list.iter().map(views::call).collect::<Vec<_>>())
     })
     .await
 }

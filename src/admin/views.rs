@@ -110,6 +110,18 @@ pub fn session(s: &crate::store::sessions::Session) -> Value {
     })
 }
 
+pub fn call(c: &crate::store::calls::CallView) -> Value {
+    json!({
+        "key": c.call_key,
+        "address": c.address,
+        "protocol": c.protocol,
+        "state": c.state,
+        "reason": c.reason,
+        "failed_attempts": c.attempts,
+        "updated": format_utc(c.updated()),
+    })
+}
+
 pub fn job(j: &crate::store::jobs::JobView) -> Value {
     json!({
         "id": j.id,

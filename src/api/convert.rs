@@ -363,6 +363,10 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         (Some(d::route::RoutePlan::Bridge(r)), d::StoredStatus::Booked) => Some(r),
         _ => None,
     };
+    let note = match (&c.route, c.status) {
+        (Some(route), d::StoredStatus::Booked) => d::route::launch_note(s.conference_type, route),
+        _ => None,
+    };
     w::Conference {
         ConferenceId: c.id as i32,
         Title: Some(c.title.clone()),
@@ -425,8 +429,10 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         PrivacyFlag: s.privacy_flag.clone(),
         TransactionId: (c.transaction_id > 0).then_some(c.transaction_id),
         IsRecordingEnabled: Some(s.recording_enabled),
-        ConferenceInfoText: bridge.map(|r| r.info_text()),
-        ConferenceInfoHtml: bridge.map(|r| r.info_html()),
+        ConferenceInfoText: info(bridge.map(|r| r.info_text()), note, |n| n.to_string()),
+        ConferenceInfoHtml: info(bridge.map(|r| r.info_html()), note, |n| {
+            format!("<p>{n}</p>")
+        }),
         JoinUri: bridge.map(|r| format!("sip:{}", r.sip_uri)),
         JoinUrl: bridge.and_then(|r| r.join_url.clone()),
         RecurrenceInstanceIdUTC: c.series.instance_at.map(format_utc),
@@ -512,6 +518,14 @@ pub fn wire_of_booked(
     }
     out.RecurrencePattern = Some(pattern);
     out
+}
+
+/// How to join, then who calls whom, each when there is something to say.
+fn info(join: Option<String>, note: Option<&str>, form: impl Fn(&str) -> String) -> Option<String> {
+    match (join, note) {
+        (Some(j), Some(n)) => Some(format!("{j}\n{}", form(n))),
+        (j, n) => j.or(n.map(form)),
+    }
 }
 
 #[cfg(test)]

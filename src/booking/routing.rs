@@ -6,8 +6,8 @@ use super::series::series_of;
 use super::Booking;
 use crate::domain::route::RoutePlan;
 use crate::domain::{
-    BookingMode, CallType, Conference, Direction, Error, Participant, Preference, Settings,
-    StoredStatus, TransactionType, User,
+    BookingMode, CallType, Conference, Error, Participant, Preference, Settings, StoredStatus,
+    TransactionType, User,
 };
 use crate::planner::{self, Quality, RouteRequest};
 use crate::store::{bridge_loads, bridges, conferences, jobs, lock_routing, DbConnection};
@@ -119,10 +119,7 @@ impl Booking {
                     bridge_id: r.bridge_id,
                     start: m.start,
                     end: m.end,
-                    dials_out: m.settings.webex_sip_url.is_some()
-                        || m.participants
-                            .iter()
-                            .any(|p| p.call_type.direction() == Direction::DialOut),
+                    dials_out: m.bridge_calls(),
                 })
             }
             _ => {

@@ -13,6 +13,26 @@ pub enum ConferenceType {
     NoConnect,
 }
 
+impl ConferenceType {
+    /// Whether the bridge calls the booked rooms at the start (spec, ConferenceType:
+    /// Automatic Call Launch "connect all participants at conference start time"). With One
+    /// Button To Push, Manual Call Launch and Ad Hoc the rooms dial in: bridgebook drives
+    /// no endpoint.
+    pub fn calls_rooms(self) -> bool {
+        self == ConferenceType::AutomaticCallLaunch
+    }
+
+    /// Whether the bridge calls the dial-out participants at the start: for every type
+    /// that connects anyone (not No Connect, "do not automatically connect the
+    /// conference", nor Reservation Only, which has no route).
+    pub fn calls_dial_outs(self) -> bool {
+        !matches!(
+            self,
+            ConferenceType::NoConnect | ConferenceType::ReservationOnly
+        )
+    }
+}
+
 /// A call bandwidth; `kbps` is what planners and bridges care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Bandwidth {
@@ -264,6 +284,24 @@ pub enum StatusFilter {
     NotSaved,
     Defective,
     Deleted,
+}
+
+impl Conference {
+    /// Whether its bridge calls anyone at the start: booked rooms, dial-outs, a WebEx
+    /// meeting, as its type asks.
+    pub fn bridge_calls(&self) -> bool {
+        let kind = self.settings.conference_type;
+        let dial_outs = self.settings.webex_sip_url.is_some()
+            || self
+                .participants
+                .iter()
+                .any(|p| p.call_type.direction() == Direction::DialOut);
+        let rooms = self
+            .participants
+            .iter()
+            .any(|p| p.call_type.direction() == Direction::System);
+        (kind.calls_dial_outs() && dial_outs) || (kind.calls_rooms() && rooms)
+    }
 }
 
 /// A stored conference.

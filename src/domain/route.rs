@@ -87,6 +87,20 @@ pub struct BridgeRoute {
     pub reasons: Vec<String>,
 }
 
+/// What a booking's readers must know about how its meeting is connected, beside the
+/// dial-in details: who calls whom at the start (design decision 12).
+pub fn launch_note(kind: super::ConferenceType, route: &RoutePlan) -> Option<&'static str> {
+    match route {
+        RoutePlan::Bridge(_) if kind.calls_rooms() => {
+            Some("At the start the bridge calls the booked rooms, and disconnects them at the end.")
+        }
+        RoutePlan::Direct if kind.calls_rooms() => Some(
+            "Point to point: no bridge could take this meeting and bridgebook calls neither room; at the start one room must call the other.",
+        ),
+        _ => None,
+    }
+}
+
 impl BridgeRoute {
     /// How to join, in the words of an invitation (ConferenceInfoText).
     pub fn info_text(&self) -> String {
@@ -131,6 +145,41 @@ impl BridgeRoute {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn who_calls_whom() {
+        use crate::domain::ConferenceType::*;
+        let bridge = RoutePlan::Bridge(BridgeRoute {
+            bridge_id: 1,
+            bridge_name: "cms".into(),
+            family: Family::MeetingServer,
+            number: 8123,
+            sip_uri: "8123@vc.example.com".into(),
+            join_url: None,
+            pin: None,
+            units: 1000,
+            reasons: vec![],
+        });
+        let table = [
+            (AutomaticCallLaunch, &bridge, Some("bridge calls")),
+            (OneButtonToPush, &bridge, None),
+            (NoConnect, &bridge, None),
+            (
+                AutomaticCallLaunch,
+                &RoutePlan::Direct,
+                Some("Point to point"),
+            ),
+            (OneButtonToPush, &RoutePlan::Direct, None),
+            (ReservationOnly, &RoutePlan::NoRoute, None),
+        ];
+        for (kind, route, want) in table {
+            let got = launch_note(kind, route);
+            match want {
+                Some(w) => assert!(got.is_some_and(|g| g.contains(w)), "{kind:?}: {got:?}"),
+                None => assert_eq!(got, None, "{kind:?}"),
+            }
+        }
+    }
 
     #[test]
     fn how_to_join() {

@@ -2,7 +2,7 @@
 //! bridge calls, as the conference's type asks (design decision 12).
 use crate::bridges::{Call, Meeting, Protocol};
 use crate::domain::route::RoutePlan;
-use crate::domain::{Bandwidth, CallType, Conference, ConferenceType, Direction, System};
+use crate::domain::{Bandwidth, CallType, Conference, Direction, System};
 use sha2::{Digest, Sha256};
 
 /// What every bridge-side reference of installation `installation` starts with.
@@ -52,26 +52,21 @@ pub fn of(c: &Conference, systems: &[System], installation: &str) -> Option<Meet
 pub fn bandwidth_kbps(c: &Conference) -> u32 {
     const HIGHEST: u32 = 6144;
     let s = &c.settings;
-    s.ip_bandwidth
-        .kbps()
-        .or(s.bandwidth.kbps())
-        .unwrap_or(if s.ip_bandwidth == Bandwidth::Max || s.bandwidth == Bandwidth::Max {
+    s.ip_bandwidth.kbps().or(s.bandwidth.kbps()).unwrap_or(
+        if s.ip_bandwidth == Bandwidth::Max || s.bandwidth == Bandwidth::Max {
             HIGHEST
         } else {
             768
-        })
+        },
+    )
 }
 
-/// Whom the bridge calls at the start (spec, ConferenceType): Automatic Call Launch "connect
-/// all participants at conference start time": every booked room and every dial-out;
-/// One Button To Push, Manual Call Launch and Ad Hoc: rooms dial in (bridgebook drives no
-/// endpoint), the dial-outs are called; No Connect: nobody; Reservation Only has no bridge.
+/// Whom the bridge calls at the start, as the conference's type asks
+/// ([`ConferenceType::calls_rooms`], [`ConferenceType::calls_dial_outs`]): each booked room
+/// by its best address, each dial-out, a WebEx meeting; every address once.
 pub fn calls(c: &Conference, systems: &[System]) -> Vec<Call> {
     let kind = c.settings.conference_type;
-    if matches!(
-        kind,
-        ConferenceType::NoConnect | ConferenceType::ReservationOnly
-    ) {
+    if !kind.calls_dial_outs() {
         return vec![];
     }
     let mut out: Vec<Call> = vec![];
@@ -85,12 +80,8 @@ pub fn calls(c: &Conference, systems: &[System]) -> Vec<Call> {
     };
     for p in &c.participants {
         match p.call_type.direction() {
-            Direction::System if kind == ConferenceType::AutomaticCallLaunch => {
-                if let Some(call) = systems
-                    .iter()
-                    .find(|s| s.id == p.id)
-                    .and_then(room_call)
-                {
+            Direction::System if kind.calls_rooms() => {
+                if let Some(call) = systems.iter().find(|s| s.id == p.id).and_then(room_call) {
                     push(call);
                 }
             }
@@ -170,8 +161,8 @@ fn dial_out_protocol(t: CallType, address: &str) -> Protocol {
 mod tests {
     use super::*;
     use crate::domain::{
-        ExtendOption, Owner, Participant, PictureMode, Preference, Settings, StoredStatus,
-        SystemCategory,
+        ConferenceType, ExtendOption, Owner, Participant, PictureMode, Preference, Settings,
+        StoredStatus, SystemCategory,
     };
     use chrono::Utc;
 
@@ -232,11 +223,11 @@ mod tests {
             owner: Owner::default(),
             settings,
             participants: vec![
-            participant(1, CallType::Tms, None),
-            participant(2, CallType::Tms, None),
-            participant(3, CallType::Tms, None),
-            participant(-1, CallType::SipDialOut, Some("guest@example.com")),
-            participant(-2, CallType::IpVideoDialIn, None),
+                participant(1, CallType::Tms, None),
+                participant(2, CallType::Tms, None),
+                participant(3, CallType::Tms, None),
+                participant(-1, CallType::SipDialOut, Some("guest@example.com")),
+                participant(-2, CallType::IpVideoDialIn, None),
             ],
             external_source_id: None,
             external_primary_key: None,
@@ -269,8 +260,14 @@ mod tests {
                     "guest@example.com/sip",
                 ],
             ),
-            (ConferenceType::OneButtonToPush, vec!["guest@example.com/sip"]),
-            (ConferenceType::ManualCallLaunch, vec!["guest@example.com/sip"]),
+            (
+                ConferenceType::OneButtonToPush,
+                vec!["guest@example.com/sip"],
+            ),
+            (
+                ConferenceType::ManualCallLaunch,
+                vec!["guest@example.com/sip"],
+            ),
             (ConferenceType::NoConnect, vec![]),
             (ConferenceType::ReservationOnly, vec![]),
         ];
@@ -338,7 +335,10 @@ mod tests {
         for (r, want) in table {
             assert_eq!(conference_of("0a1b2c3d", r), want, "{r}");
         }
-        assert_eq!(conference_of("0a1b2c3d", &reference("0a1b2c3d", 7)), Some(7));
+        assert_eq!(
+            conference_of("0a1b2c3d", &reference("0a1b2c3d", 7)),
+            Some(7)
+        );
     }
 
     #[test]

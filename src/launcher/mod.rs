@@ -5,14 +5,15 @@
 mod adapters;
 mod meeting;
 pub mod pace;
+pub mod reconcile;
 
 use crate::app::App;
-use crate::bridges::{BridgeError, Price};
+use crate::bridges::{BridgeError, Call, CallReport, CallState, Price};
 use crate::domain::Error;
 use crate::planner::CapacityModel;
 use crate::store::bridges::{self, StoredBridge};
-use crate::store::{conferences, systems};
 use crate::store::jobs::{self, Job, Kind};
+use crate::store::{bridge_owners, calls, conferences, systems};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub struct Timing {
     pub health: std::time::Duration,
     /// A job that failed for a reason worth retrying is tried again after this, doubling.
     pub first_retry: Duration,
+    /// How often what should be live is compared with what each bridge holds.
+    pub reconcile: std::time::Duration,
 }
 
 const MAX_RETRY_SECONDS: i64 = 300;
@@ -57,6 +60,103 @@ pub fn give_up(
     }
 }
 
+/// What the worker does with a job that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AfterFailure {
+    /// Try it again later (with backoff).
+    pub retry: bool,
+    /// Plan the meeting again without this bridge.
+    pub move_off: bool,
+}
+
+/// What follows a failed job. A provisioning the bridge refused, or that kept failing near
+/// the start, moves the meeting to another bridge — unless the meeting is live there: a
+/// refused change never tears a live meeting down, it stays as it is. Calls are tried again
+/// while the meeting runs; a tear-down until it succeeds.
+pub fn after_failure(
+    kind: Kind,
+    error: &BridgeError,
+    attempts: i32,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    live_here: bool,
+    now: DateTime<Utc>,
+) -> AfterFailure {
+    let unreachable = matches!(error, BridgeError::Unreachable(_));
+    match kind {
+        Kind::Provision => {
+            let moving = !live_here && start.is_some_and(|s| give_up(error, attempts, s, now));
+            AfterFailure {
+                retry: !moving && unreachable && end.is_some_and(|e| e > now),
+                move_off: moving,
+            }
+        }
+        Kind::DialOut => AfterFailure {
+            retry: end.is_some_and(|e| e > now),
+            move_off: false,
+        },
+        Kind::TearDown => AfterFailure {
+            retry: true,
+            move_off: false,
+        },
+    }
+}
+
+/// Each of `calls` as the bridge reported it; one it did not mention is pending.
+fn seen(calls: &[Call], reports: &[CallReport]) -> Vec<calls::Seen> {
+    calls
+        .iter()
+        .map(|c| {
+            let state = reports
+                .iter()
+                .find(|r| r.key == c.key)
+                .map(|r| r.state.clone())
+                .unwrap_or(CallState::Pending);
+            calls::Seen {
+                key: c.key.clone(),
+                address: c.address.clone(),
+                protocol: c.protocol.as_str(),
+                state: state.as_str(),
+                reason: match state {
+                    CallState::Failed(why) => Some(why),
+                    _ => None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// The calls a bridge has not placed, with the reason where it gave one.
+fn unplaced(calls: &[Call], reports: &[CallReport]) -> Vec<String> {
+    calls
+        .iter()
+        .filter_map(
+            |c| match reports.iter().find(|r| r.key == c.key).map(|r| &r.state) {
+                Some(CallState::Calling | CallState::Connected) => None,
+                Some(CallState::Failed(why)) => Some(format!("{}: {why}", c.address)),
+                _ => Some(c.address.clone()),
+            },
+        )
+        .collect()
+}
+
+fn done_text(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Provision => "provisioned",
+        Kind::DialOut => "nobody to call",
+        Kind::TearDown => "torn down",
+    }
+}
+
+/// The booked rooms of `c`, which the bridge may have to call.
+fn room_ids(c: &crate::domain::Conference) -> Vec<i64> {
+    c.participants
+        .iter()
+        .filter(|p| p.call_type.direction() == crate::domain::Direction::System)
+        .map(|p| p.id)
+        .collect()
+}
+
 /// A bridge's own price list as the planner counts: the bridge's template sets the quality,
 /// so every participant costs the same.
 fn capacity_of(p: Price) -> CapacityModel {
@@ -78,6 +178,7 @@ struct Worker {
     installation: String,
     adapters: adapters::Adapters,
     polled: std::collections::HashMap<i64, std::time::Instant>,
+    reconciled: Option<std::time::Instant>,
 }
 
 /// Starts the worker thread; it stops when `stop` is set.
@@ -102,10 +203,20 @@ pub fn start(app: Arc<App>, timing: Timing, stop: Arc<AtomicBool>) -> std::threa
                 installation,
                 adapters: Default::default(),
                 polled: Default::default(),
+                reconciled: None,
             };
             while !stop.load(Ordering::Relaxed) {
                 if let Err(e) = worker.poll_health(&app, timing.health) {
                     tracing::warn!("bridge health poll: {}", e.message);
+                }
+                if worker
+                    .reconciled
+                    .is_none_or(|t| t.elapsed() >= timing.reconcile)
+                {
+                    worker.reconciled = Some(std::time::Instant::now());
+                    if let Err(e) = worker.reconcile(&app) {
+                        tracing::warn!("reconcile: {}", e.message);
+                    }
                 }
                 match worker.run_due(&app, timing.first_retry) {
                     Ok(0) => std::thread::sleep(timing.poll),
@@ -170,13 +281,11 @@ impl Worker {
         let store = &app.booking.store;
         let (conference, bridge, rooms) = store.read(|conn| {
             let c = conferences::get(conn, job.conference_id)?;
-            let ids: Vec<i64> = c
-                .iter()
-                .flat_map(|c| &c.participants)
-                .filter(|p| p.call_type.direction() == crate::domain::Direction::System)
-                .map(|p| p.id)
-                .collect();
-            Ok((c, bridges::get(conn, job.bridge_id)?, systems::many(conn, &ids)?))
+            let rooms = match &c {
+                Some(c) => systems::many(conn, &room_ids(c))?,
+                None => vec![],
+            };
+            Ok((c, bridges::get(conn, job.bridge_id)?, rooms))
         })?;
         let reference = meeting::reference(&self.installation, job.conference_id);
         let Some(bridge) = bridge else {
@@ -186,42 +295,187 @@ impl Worker {
             Ok(a) => a,
             Err(why) => return store.write(|conn| jobs::fail(conn, job.id, &why, None)),
         };
-        let outcome = match (job.kind, &conference) {
-            (Kind::TearDown, _) => adapter.tear_down(&reference),
-            (kind, Some(c)) => match meeting::of(c, &rooms, &self.installation) {
-                Some(m) if kind == Kind::Provision => adapter.provision(&m),
-                Some(m) => adapter.call(&m).map(|_| ()),
-                None => Ok(()),
-            },
-            (_, None) => Ok(()),
+        let wanted = conference
+            .as_ref()
+            .and_then(|c| meeting::of(c, &rooms, &self.installation));
+        let name = &bridge.bridge.name;
+        let outcome = match (job.kind, &wanted) {
+            (Kind::TearDown, _) => adapter.tear_down(&reference).map(|()| None),
+            (Kind::Provision, Some(m)) => adapter.provision(m).map(|()| None),
+            (Kind::DialOut, Some(m)) if !m.calls.is_empty() => adapter.call(m).map(Some),
+            // No longer on a bridge, or nobody to call: nothing to do.
+            _ => Ok(None),
         };
         let now = Utc::now();
-        match outcome {
-            Ok(()) => {
+        let e = match outcome {
+            Ok(reports) => {
                 answers(app, &bridge, Ok(()))?;
-                store.write(|conn| jobs::finish(conn, job.id))
+                let Some(m) = &wanted else {
+                    tracing::info!(bridge = %name, conference = job.conference_id, "{reference}: {}", done_text(job.kind));
+                    store.write(|conn| {
+                        if job.kind == Kind::TearDown {
+                            calls::ended(conn, job.conference_id, now)?;
+                        }
+                        jobs::finish(conn, job.id)
+                    })?;
+                    return Ok(());
+                };
+                let Some(reports) = reports else {
+                    tracing::info!(bridge = %name, conference = job.conference_id, "{reference}: {}", done_text(job.kind));
+                    return store.write(|conn| {
+                        if job.kind == Kind::TearDown {
+                            calls::ended(conn, job.conference_id, now)?;
+                        }
+                        jobs::finish(conn, job.id)
+                    });
+                };
+                return self.calls_placed(app, job, m, &reports, name, first_retry);
             }
-            Err(e) => {
-                let text = e.to_string();
-                tracing::warn!(bridge = %bridge.bridge.name, job = job.id, "bridge job failed: {text}");
-                if matches!(e, BridgeError::Unreachable(_)) {
-                    answers(app, &bridge, Err(&e))?;
+            Err(e) => e,
+        };
+        let text = e.to_string();
+        tracing::warn!(bridge = %name, conference = job.conference_id, job = job.id, "{reference}: {} failed: {text}", job.kind.as_str());
+        if matches!(e, BridgeError::Unreachable(_)) {
+            answers(app, &bridge, Err(&e))?;
+        }
+        let live_here = conference.as_ref().is_some_and(|c| c.start <= now)
+            && store.read(|conn| jobs::provisioned_on(conn, job.conference_id))?
+                == Some(bridge.bridge.id);
+        let end = conference.as_ref().map(|c| c.end);
+        let decision = after_failure(
+            job.kind,
+            &e,
+            job.attempts,
+            conference.as_ref().map(|c| c.start),
+            end,
+            live_here,
+            now,
+        );
+        store.write(|conn| {
+            let retry = decision
+                .retry
+                .then(|| retry_at(now, job.attempts, first_retry));
+            jobs::fail(conn, job.id, &text, retry)
+        })?;
+        if decision.move_off {
+            app.booking.move_off(job.conference_id, bridge.bridge.id)?;
+        } else if live_here && job.kind == Kind::Provision && !decision.retry {
+            tracing::warn!(bridge = %name, conference = job.conference_id, "{reference}: the bridge refused the change; the live meeting stays as it was");
+        }
+        Ok(())
+    }
+
+    /// Records where each call of `m` stands after the bridge was asked to place them; the
+    /// job is done when every call is placed, and tried again while the meeting runs when
+    /// some are not.
+    fn calls_placed(
+        &self,
+        app: &App,
+        job: &Job,
+        m: &crate::bridges::Meeting,
+        reports: &[CallReport],
+        bridge: &str,
+        first_retry: Duration,
+    ) -> Result<(), Error> {
+        let now = Utc::now();
+        let store = &app.booking.store;
+        let missing = record_calls(app, job.conference_id, m, reports, bridge)?;
+        if missing.is_empty() {
+            return store.write(|conn| jobs::finish(conn, job.id));
+        }
+        let retry = retry_at(now, job.attempts, first_retry);
+        let text = format!("not placed: {}", missing.join("; "));
+        store.write(|conn| jobs::fail(conn, job.id, &text, (retry < m.end).then_some(retry)))
+    }
+
+    /// Compares what should be live on each bridge this instance works with what the
+    /// bridge holds, and repairs the difference (see [`reconcile::repairs`]).
+    fn reconcile(&self, app: &App) -> Result<(), Error> {
+        let store = &app.booking.store;
+        let now = Utc::now();
+        let enabled: Vec<StoredBridge> = store
+            .read(bridges::all)?
+            .into_iter()
+            .filter(|b| b.bridge.enabled)
+            .collect();
+        let ids: Vec<i64> = enabled.iter().map(|b| b.bridge.id).collect();
+        let lease = Duration::seconds(LEASE_SECONDS);
+        let owned = store.write(|conn| bridge_owners::take(conn, &ids, &self.node, now, lease))?;
+        std::thread::scope(|scope| {
+            for b in enabled.iter().filter(|b| owned.contains(&b.bridge.id)) {
+                scope.spawn(move || {
+                    if let Err(e) = self.reconcile_bridge(app, b) {
+                        tracing::warn!(bridge = %b.bridge.name, "reconcile: {}", e.message);
+                    }
+                });
+            }
+        });
+        Ok(())
+    }
+
+    fn reconcile_bridge(&self, app: &App, b: &StoredBridge) -> Result<(), Error> {
+        let Ok(adapter) = self.adapters.get(b) else {
+            return Ok(());
+        };
+        let name = &b.bridge.name;
+        let present = match adapter.conferences(&meeting::prefix(&self.installation)) {
+            Ok(p) => p,
+            Err(e) => return answers(app, b, Err(&e)),
+        };
+        let now = Utc::now();
+        let meetings = app.booking.store.read(|conn| {
+            let mut out = vec![];
+            for id in jobs::hosted_on(conn, b.bridge.id, now)? {
+                if let Some(c) = conferences::get(conn, id)? {
+                    let rooms = systems::many(conn, &room_ids(&c))?;
+                    if let Some(m) = meeting::of(&c, &rooms, &self.installation) {
+                        out.push((id, m));
+                    }
                 }
-                let moving = job.kind == Kind::Provision
-                    && conference
-                        .as_ref()
-                        .is_some_and(|c| give_up(&e, job.attempts, c.start, now));
-                store.write(|conn| {
-                    let retry = (!moving && !matches!(e, BridgeError::Refused { .. }))
-                        .then(|| retry_at(now, job.attempts, first_retry));
-                    jobs::fail(conn, job.id, &text, retry)
-                })?;
-                if moving {
-                    app.booking.move_off(job.conference_id, bridge.bridge.id)?;
+            }
+            Ok(out)
+        })?;
+        let hosted: Vec<reconcile::Hosted> = meetings
+            .iter()
+            .map(|(id, m)| reconcile::Hosted {
+                conference_id: *id,
+                start: m.start,
+                calls: !m.calls.is_empty(),
+            })
+            .collect();
+        let meeting_of = |id: i64| meetings.iter().find(|(c, _)| *c == id).map(|(_, m)| m);
+        for repair in reconcile::repairs(&hosted, &present, &self.installation, now) {
+            match repair {
+                reconcile::Repair::Provision(id) => {
+                    let Some(m) = meeting_of(id) else { continue };
+                    tracing::info!(bridge = %name, conference = id, "{}: not on the bridge; provisioning it again", m.reference);
+                    if let Err(e) = adapter.provision(m) {
+                        tracing::warn!(bridge = %name, conference = id, "{}: provisioning again failed: {e}", m.reference);
+                    }
                 }
-                Ok(())
+                reconcile::Repair::Call(id) => {
+                    let Some(m) = meeting_of(id) else { continue };
+                    match adapter.call(m) {
+                        Ok(reports) => {
+                            record_calls(app, id, m, &reports, name)?;
+                        }
+                        Err(e) => {
+                            tracing::warn!(bridge = %name, conference = id, "{}: calls: {e}", m.reference)
+                        }
+                    }
+                }
+                reconcile::Repair::Remove {
+                    conference_id,
+                    reference,
+                } => {
+                    tracing::info!(bridge = %name, conference = conference_id, "{reference}: left on the bridge; removing it");
+                    if let Err(e) = adapter.tear_down(&reference) {
+                        tracing::warn!(bridge = %name, conference = conference_id, "{reference}: removing: {e}");
+                    }
+                }
             }
         }
+        Ok(())
     }
 
     /// Asks every enabled bridge that is due how it is (no more often than its family
@@ -273,6 +527,34 @@ impl Worker {
     }
 }
 
+/// Records where each call of meeting `m` (conference `id`) stands and logs what changed;
+/// answers the calls not placed, with the bridge's reasons.
+fn record_calls(
+    app: &App,
+    id: i64,
+    m: &crate::bridges::Meeting,
+    reports: &[CallReport],
+    bridge: &str,
+) -> Result<Vec<String>, Error> {
+    let seen = seen(&m.calls, reports);
+    let now = Utc::now();
+    let changes = app
+        .booking
+        .store
+        .write(|conn| calls::record(conn, id, &seen, now))?;
+    for c in &changes {
+        match &c.reason {
+            Some(why) if c.state == "failed" => {
+                tracing::warn!(bridge = %bridge, conference = id, "call to {} failed: {why}", c.address)
+            }
+            _ => {
+                tracing::info!(bridge = %bridge, conference = id, "call to {}: {}", c.address, c.state)
+            }
+        }
+    }
+    Ok(unplaced(&m.calls, reports))
+}
+
 /// Records whether bridge `b` answers, and says so in the log when that changed.
 fn answers(app: &App, b: &StoredBridge, outcome: Result<(), &BridgeError>) -> Result<(), Error> {
     if app.booking.bridge_reachable(b.bridge.id, outcome.is_ok())? {
@@ -296,6 +578,122 @@ mod tests {
             .map(|n| (retry_at(t, n, Duration::seconds(5)) - t).num_seconds())
             .collect();
         assert_eq!(waits, vec![5, 10, 20, 40, 80, 160, 300, 300]);
+    }
+
+    #[test]
+    fn what_follows_a_failure() {
+        let t = Utc.with_ymd_and_hms(2030, 1, 1, 9, 0, 0).unwrap();
+        let down = BridgeError::Unreachable("timeout".into());
+        let no = BridgeError::Refused {
+            code: "102".into(),
+            message: "invalid parameter".into(),
+        };
+        let (soon, later) = (
+            Some(t + Duration::seconds(30)),
+            Some(t + Duration::hours(1)),
+        );
+        let (started, ends) = (
+            Some(t - Duration::minutes(10)),
+            Some(t + Duration::minutes(50)),
+        );
+        let ended = Some(t - Duration::minutes(1));
+        let table = [
+            (
+                "a create refused: elsewhere",
+                Kind::Provision,
+                &no,
+                1,
+                later,
+                later,
+                false,
+                false,
+                true,
+            ),
+            (
+                "a create not answered: again",
+                Kind::Provision,
+                &down,
+                1,
+                later,
+                later,
+                false,
+                true,
+                false,
+            ),
+            (
+                "not answered near the start: elsewhere",
+                Kind::Provision,
+                &down,
+                3,
+                soon,
+                soon,
+                false,
+                false,
+                true,
+            ),
+            (
+                "a change of a live meeting refused: it stays",
+                Kind::Provision,
+                &no,
+                1,
+                started,
+                ends,
+                true,
+                false,
+                false,
+            ),
+            (
+                "a live meeting's bridge not answering: again",
+                Kind::Provision,
+                &down,
+                5,
+                started,
+                ends,
+                true,
+                true,
+                false,
+            ),
+            (
+                "calls refused while it runs: again",
+                Kind::DialOut,
+                &no,
+                4,
+                started,
+                ends,
+                false,
+                true,
+                false,
+            ),
+            (
+                "calls after the end: given up",
+                Kind::DialOut,
+                &down,
+                4,
+                started,
+                ended,
+                false,
+                false,
+                false,
+            ),
+            (
+                "a tear-down: again",
+                Kind::TearDown,
+                &down,
+                9,
+                started,
+                ended,
+                false,
+                true,
+                false,
+            ),
+        ];
+        for (name, kind, e, attempts, start, end, live, retry, move_off) in table {
+            assert_eq!(
+                after_failure(kind, e, attempts, start, end, live, t),
+                AfterFailure { retry, move_off },
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -52,7 +52,26 @@ pub fn needs_bridge(req: &RouteRequest) -> bool {
             Direction::DialIn | Direction::DialOut | Direction::Directory
         )
     });
-    video > 2 || external || req.webex_dial_out
+    video > 2 || external || req.webex_dial_out || point_to_point_launched(req)
+}
+
+/// Two booked rooms that Automatic Call Launch must connect. TMS had one endpoint call the
+/// other; bridgebook drives no endpoint, so a bridge calls both, and where no bridge can
+/// take the meeting it is point to point after all (never Defective for want of a bridge),
+/// with the rooms to call each other.
+fn point_to_point_launched(req: &RouteRequest) -> bool {
+    let rooms = req
+        .participants
+        .iter()
+        .filter(|p| p.call_type == CallType::Tms)
+        .count();
+    let others = req.participants.iter().any(|p| {
+        matches!(
+            p.call_type.direction(),
+            Direction::DialIn | Direction::DialOut | Direction::Directory
+        )
+    });
+    rooms == 2 && !others && !req.webex_dial_out && req.conference_type.calls_rooms()
 }
 
 /// The route of each window of a meeting. `load[k]` holds the meetings already planned on
@@ -73,13 +92,24 @@ pub fn plan(
     if !needs_bridge(req) {
         return same(RoutePlan::Direct);
     }
-    if bridges.is_empty() {
-        return same(RoutePlan::Unroutable {
+    let plans = if bridges.is_empty() {
+        same(RoutePlan::Unroutable {
             reasons: vec!["the meeting needs a bridge and no bridge is in the inventory".into()],
             incapable: false,
-        });
+        })
+    } else {
+        Planning::new(req, windows, bridges, load).run()
+    };
+    if !point_to_point_launched(req) {
+        return plans;
     }
-    Planning::new(req, windows, bridges, load).run()
+    plans
+        .into_iter()
+        .map(|p| match p {
+            RoutePlan::Unroutable { .. } => RoutePlan::Direct,
+            p => p,
+        })
+        .collect()
 }
 
 /// One bridge judged for every window.

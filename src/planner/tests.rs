@@ -94,8 +94,22 @@ fn what_needs_a_bridge() {
     type Row<'a> = (&'a str, ConferenceType, Vec<CallType>, bool, &'a str);
     let table: Vec<Row> = vec![
         (
-            "two systems call each other",
+            "two systems launched automatically: a bridge calls both",
             ConferenceType::AutomaticCallLaunch,
+            vec![Tms, Tms],
+            false,
+            "mcu",
+        ),
+        (
+            "two systems that dial themselves call each other",
+            ConferenceType::OneButtonToPush,
+            vec![Tms, Tms],
+            false,
+            "direct",
+        ),
+        (
+            "two systems that nobody connects",
+            ConferenceType::NoConnect,
             vec![Tms, Tms],
             false,
             "direct",
@@ -137,7 +151,7 @@ fn what_needs_a_bridge() {
         ),
         (
             "a master does not count twice",
-            ConferenceType::AutomaticCallLaunch,
+            ConferenceType::ManualCallLaunch,
             vec![Tms, Tms, MasterParticipant],
             false,
             "direct",
@@ -161,6 +175,12 @@ fn what_needs_a_bridge() {
     let mut dialler = one.clone();
     dialler[0].capabilities.webex_dial_out = true;
     assert_eq!(brief(&plan_one(&webex, &dialler, vec![])), "mcu");
+    let two = request(&ps);
+    assert_eq!(
+        brief(&plan_one(&two, &[], vec![])),
+        "direct",
+        "two rooms no bridge can call still meet point to point, never Defective"
+    );
 }
 
 #[test]

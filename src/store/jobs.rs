@@ -10,7 +10,7 @@ use diesel::prelude::*;
 pub enum Kind {
     /// Create or update the meeting on the bridge.
     Provision,
-    /// Call the meeting's dial-out participants.
+    /// Call the meeting's participants (booked rooms and dial-outs, as its type asks).
     DialOut,
     /// End the meeting and remove it from the bridge.
     TearDown,
@@ -93,7 +93,7 @@ fn add(
 }
 
 /// The bridge conference `id` was last provisioned on and not torn down from, if any.
-fn provisioned_on(conn: &mut DbConnection, id: i64) -> Result<Option<i64>, Error> {
+pub fn provisioned_on(conn: &mut DbConnection, id: i64) -> Result<Option<i64>, Error> {
     let done: Vec<(i64, String)> = bridge_jobs::table
         .filter(bridge_jobs::conference_id.eq(id))
         .filter(bridge_jobs::state.eq("done"))
@@ -105,6 +105,49 @@ fn provisioned_on(conn: &mut DbConnection, id: i64) -> Result<Option<i64>, Error
         .last()
         .filter(|(_, k)| k == Kind::Provision.as_str())
         .map(|(b, _)| *b))
+}
+
+/// The meetings provisioned on bridge `bridge` and not torn down from it, that end after
+/// `now`: what the bridge should hold.
+pub fn hosted_on(
+    conn: &mut DbConnection,
+    bridge: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, Error> {
+    use super::schema::conferences;
+    let not_ended = conferences::table
+        .filter(conferences::end_at.gt(to_epoch(now)))
+        .select(conferences::id);
+    let done: Vec<(i64, i64, String)> = bridge_jobs::table
+        .filter(bridge_jobs::conference_id.eq_any(not_ended))
+        .filter(bridge_jobs::state.eq("done"))
+        .filter(bridge_jobs::kind.ne(Kind::DialOut.as_str()))
+        .order(bridge_jobs::id)
+        .select((
+            bridge_jobs::conference_id,
+            bridge_jobs::bridge_id,
+            bridge_jobs::kind,
+        ))
+        .load(conn)?;
+    // A meeting moved off or deleted is still there until its tear-down has run.
+    let leaving: Vec<i64> = bridge_jobs::table
+        .filter(bridge_jobs::bridge_id.eq(bridge))
+        .filter(bridge_jobs::kind.eq(Kind::TearDown.as_str()))
+        .filter(bridge_jobs::state.eq_any(["pending", "running"]))
+        .filter(bridge_jobs::due_at.le(to_epoch(now)))
+        .select(bridge_jobs::conference_id)
+        .load(conn)?;
+    let mut last: std::collections::BTreeMap<i64, (i64, String)> = Default::default();
+    for (conference, b, kind) in done {
+        last.insert(conference, (b, kind));
+    }
+    Ok(last
+        .into_iter()
+        .filter(|(c, (b, kind))| {
+            *b == bridge && kind == Kind::Provision.as_str() && !leaving.contains(c)
+        })
+        .map(|(c, _)| c)
+        .collect())
 }
 
 /// Where a booked meeting is to be hosted.

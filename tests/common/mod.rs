@@ -52,6 +52,8 @@ pub struct Options {
     pub launcher: bool,
     /// How long before their start meetings are provisioned.
     pub lead_seconds: i64,
+    /// How often the launcher compares what should be live with what the bridges hold.
+    pub reconcile_seconds: u64,
     /// Log at trace level into a file the test reads (`Server::log`), instead of warnings
     /// to the test's own output.
     pub capture_log: bool,
@@ -66,6 +68,7 @@ impl Default for Options {
             extra_config: String::new(),
             launcher: false,
             lead_seconds: 2,
+            reconcile_seconds: 60,
             capture_log: false,
         }
     }
@@ -158,6 +161,7 @@ lead_seconds = {lead}
 poll_millis = 200
 health_seconds = 1
 retry_seconds = 1
+reconcile_seconds = {reconcile}
 [booking]
 transactions_page_size = {page}
 booking_window_days = {window}
@@ -198,6 +202,7 @@ password_hash = "{hash}"
             window = o.booking_window_days,
             launcher = o.launcher,
             lead = o.lead_seconds,
+            reconcile = o.reconcile_seconds,
             hash = password_hash(),
         ) + &o.extra_config;
         let cfg = dir.join("bridgebook.toml");
@@ -480,6 +485,24 @@ impl<'a> Client<'a> {
 }
 
 /// "YYYY-MM-DD HH:MM:SSZ", `minutes` from now.
+pub fn seconds_from_now(s: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::seconds(s))
+        .format("%Y-%m-%d %H:%M:%SZ")
+        .to_string()
+}
+
+/// Waits up to `seconds` for `check` to hold.
+pub fn eventually(seconds: u64, what: &str, check: impl Fn() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < until {
+        if check() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{what}: not within {seconds} s");
+}
+
 pub fn at(minutes: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::minutes(minutes))
         .format("%Y-%m-%d %H:%M:%SZ")
