@@ -85,8 +85,12 @@ fn bookings_write_their_bridge_jobs() {
                 ("tear_down", "pending"),
             ])
         );
-        // Two systems alone call each other: no bridge, no jobs.
-        let direct = c.save(&conference(200, 230, &(tms(1) + &tms(2))), "Strict");
+        // Two systems that dial each other themselves: no bridge, no jobs.
+        let direct = c.save(
+            &(conference(200, 230, &(tms(1) + &tms(2)))
+                + "<ConferenceType>One Button To Push</ConferenceType>"),
+            "Strict",
+        );
         assert_eq!(jobs(&s, &direct.get("ConferenceId").unwrap()), pairs(&[]));
         // Deleted before it was ever provisioned: nothing is left to do on the bridge.
         c.call(

@@ -92,10 +92,20 @@ fn meetings_fill_the_preferred_bridge_then_the_next() {
         // Both are full at that time now.
         c.save(&three_ports(3), "Strict")
             .fault(code::NOT_ENOUGH_MCU_RESOURCES);
-        // Two systems calling each other need no bridge.
-        let direct = c.save(&conference(60, 120, &(tms(3) + &tms(4))), "Strict");
+        // Two systems that dial each other themselves need no bridge.
+        let direct = c.save(
+            &(conference(60, 120, &(tms(3) + &tms(4)))
+                + "<ConferenceType>One Button To Push</ConferenceType>"),
+            "Strict",
+        );
         direct.ok();
         assert_eq!(direct.get("JoinUri"), None);
+        // Launched automatically, a bridge calls both (bridgebook drives no endpoint).
+        let launched = c.save(&conference(60, 120, &(tms(1) + &tms(2))), "Strict");
+        launched.ok();
+        assert!(launched.get("JoinUri").is_some());
+        let info = launched.get("ConferenceInfoText").unwrap();
+        assert!(info.contains("the bridge calls the booked rooms"), "{info}");
     });
 }
 
