@@ -1,5 +1,5 @@
 //! `bridgebook serve --demo`, as the README tells a newcomer to run it: a meeting of three
-//! demo rooms booked over SOAP goes live on the simulated bridge.
+//! demo rooms booked over SOAP goes live on the simulated bridge, which calls the three rooms.
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader};
@@ -30,7 +30,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         assert!(line.starts_with("demo: "), "{line}");
     };
     let url = format!("{base}{BOOKING}");
-    let start = (chrono::Utc::now() + chrono::Duration::minutes(2)).format("%Y-%m-%d %H:%M:%SZ");
+    let start = (chrono::Utc::now() + chrono::Duration::seconds(5)).format("%Y-%m-%d %H:%M:%SZ");
     let end = (chrono::Utc::now() + chrono::Duration::minutes(30)).format("%Y-%m-%d %H:%M:%SZ");
     let rooms: String = (1..=3).map(tms).collect();
     let body = format!(
@@ -99,6 +99,40 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         ],
         "{bridges}"
     );
+    // At the start the bridge calls the three rooms, as the README shows.
+    let calls_url = format!("{base}/admin/api/conferences/{id}/calls");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let calls = ureq::get(&calls_url)
+            .set("Authorization", &basic("demo", "demo"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        let list: serde_json::Value = serde_json::from_str(&calls).unwrap();
+        let mut connected: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["state"] == "connected")
+            .map(|c| c["address"].as_str().unwrap())
+            .collect();
+        connected.sort();
+        if connected
+            == [
+                "room1@demo.example.com",
+                "room2@demo.example.com",
+                "room3@demo.example.com",
+            ]
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "three rooms not called: {calls}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let _ = child.kill();
     let _ = child.wait();
 }
