@@ -59,6 +59,31 @@ fn every_wsdl_operation_is_served() {
 }
 
 /// Runs a client script under tests/clients against a fresh server on `backend`.
+/// JAX-WS `wsimport` copies documentation into Javadoc, where `\u` not followed by four hex
+/// digits is a compile error; the TMS 13.2 WSDL writes `domain\\username` for that reason.
+#[test]
+fn served_wsdls_hold_no_backslash_u_a_java_compiler_refuses() {
+    let s = Server::start(Backend::Sqlite);
+    for path in [BOOKING, REMOTE] {
+        let wsdl = get_raw(&s.url(&format!("{path}?wsdl")), true);
+        assert_eq!(wsdl.status, 200);
+        let bytes = wsdl.body.as_bytes();
+        for (i, w) in bytes.windows(2).enumerate() {
+            if w == b"\\u" {
+                let escaped = i > 0 && bytes[i - 1] == b'\\';
+                let hex = bytes
+                    .get(i + 2..i + 6)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+                assert!(
+                    escaped || hex,
+                    "{path}: \\u without a Unicode escape: {}",
+                    &wsdl.body[i.saturating_sub(40)..(i + 20).min(wsdl.body.len())]
+                );
+            }
+        }
+    }
+}
+
 fn run_client(backend: Backend, script: &str, extra: &[&str]) {
     let python = match std::env::var("BRIDGEBOOK_TEST_PYTHON") {
         Ok(p) => p,
@@ -210,4 +235,63 @@ fn invalid_time_zone_rules_are_refused_and_nothing_is_written() {
         "Strict",
     )
     .ok();
+}
+
+/// SecretCode, ConfBundleId and ConfOwnerId are the client's: stored and given back. A
+/// meeting's ConferenceInfoText says how it connects, point to point too; listings carry
+/// none (spec, GetConferencesForSystems / GetConferencesForUser).
+#[test]
+fn client_keys_are_kept_and_listings_carry_no_info_text() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let saved = c.save(
+        &(conference(60, 90, &(tms(1) + &tms(2)))
+            + "<ConferenceType>One Button To Push</ConferenceType><SecretCode>4711</SecretCode><ConfBundleId>bundle-7</ConfBundleId><ConfOwnerId>owner-9</ConfOwnerId>"),
+        "Strict",
+    );
+    saved.ok();
+    let id = saved.get("ConferenceId").unwrap();
+    let read = c.get(&id);
+    read.ok();
+    assert_eq!(read.get("SecretCode").as_deref(), Some("4711"));
+    assert_eq!(read.get("ConfBundleId").as_deref(), Some("bundle-7"));
+    assert_eq!(read.get("ConfOwnerId").as_deref(), Some("owner-9"));
+    let info = read.get("ConferenceInfoText").unwrap_or_default();
+    assert!(info.contains("Point to point"), "{info:?}");
+    // An update that does not name them keeps them.
+    let version = read.get("Version").unwrap();
+    let renamed = conference(60, 90, &(tms(1) + &tms(2)))
+        .replace(
+            "<ConferenceId>-1</ConferenceId>",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .replace("Test meeting", "Renamed")
+        + &format!("<Version>{version}</Version>");
+    c.save(&renamed, "Strict").ok();
+    assert_eq!(c.get(&id).get("ConfBundleId").as_deref(), Some("bundle-7"));
+    let window = format!(
+        "<StartTime>{}</StartTime><EndTime>{}</EndTime>",
+        at(0).replace(' ', "T"),
+        at(24 * 60).replace(' ', "T")
+    );
+    for (op, args) in [
+        (
+            "GetConferencesForSystems",
+            format!("<SystemIds>1</SystemIds>{window}<ConferenceStatus>All</ConferenceStatus>"),
+        ),
+        (
+            "GetConferencesForUser",
+            format!("<UserName>{USER}</UserName>{window}<ConferenceStatus>All</ConferenceStatus>"),
+        ),
+    ] {
+        let listed = c.call(op, &args);
+        listed.ok();
+        assert_eq!(listed.all("ConferenceId"), vec![id.clone()], "{op}");
+        assert!(
+            listed.get("ConferenceInfoText").is_none(),
+            "{op}: {}",
+            listed.body
+        );
+        assert!(listed.get("ConferenceInfoHtml").is_none(), "{op}");
+    }
 }

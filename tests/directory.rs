@@ -213,14 +213,14 @@ fn permissions_and_meeting_requests() {
         let taken = svc.save(&meeting(60, &[1], ""), "Strict");
         taken.ok();
         let tid = taken.get("ConferenceId").unwrap();
-        // alice may neither read nor delete someone else's booking.
+        // alice may neither read nor end nor delete someone else's booking (the reference:
+        // NO_ACCESS_TO_CONFERENCE for a read, SECURITY for a change or a delete).
         alice.get(&tid).fault(code::NO_ACCESS_TO_CONFERENCE);
-        alice
-            .call(
-                "DeleteConferenceById",
-                &format!("<ConferenceId>{tid}</ConferenceId>"),
-            )
-            .fault(code::NO_ACCESS_TO_CONFERENCE);
+        for op in ["DeleteConferenceById", "EndConferenceById"] {
+            alice
+                .call(op, &format!("<ConferenceId>{tid}</ConferenceId>"))
+                .fault(code::SECURITY);
+        }
         // ...nor list someone else's bookings.
         alice
             .call(

@@ -188,7 +188,15 @@ fn bad_requests_are_client_faults_that_write_nothing() {
     let entity = good.replace("Test meeting", "&xxe;");
     let unknown = envelope11(23, &format!("<BookEverything xmlns=\"{NS}\"/>"));
     let not_soap = "<Envelope><Body><SaveConference/></Body></Envelope>".to_string();
+    // Well formed, but with values the reference refuses: the client's fault too.
+    let long_title = good.replace("Test meeting", &"t".repeat(256));
+    let reserved = good.replace(
+        "<Title>",
+        "<ExternalSourceId>tms-adhoc</ExternalSourceId><Title>",
+    );
     let cases: Vec<(&str, String)> = vec![
+        ("a title over 255 characters", long_title),
+        ("a reserved ExternalSourceId", reserved),
         ("malformed XML", truncated.to_string()),
         ("body over the limit", padded),
         ("DOCTYPE declaration", doctype),

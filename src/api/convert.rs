@@ -310,6 +310,9 @@ pub fn request_of(c: &w::Conference, client_version: u32) -> Result<ConferenceRe
         extend_option: c.ShowExtendOption.and_then(extend_option),
         password: c.Password.clone(),
         billing_code: c.BillingCode.clone(),
+        secret_code: c.SecretCode.clone(),
+        conf_bundle_id: c.ConfBundleId.clone(),
+        conf_owner_id: c.ConfOwnerId.clone(),
         isdn_restrict: c.ISDNRestrict,
         email_to: c.EmailTo.clone(),
         user_message: c.UserMessageText.clone(),
@@ -364,9 +367,18 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         _ => None,
     };
     let note = match (&c.route, c.status) {
-        (Some(route), d::StoredStatus::Booked) => d::route::launch_note(s.conference_type, route),
+        (Some(route), d::StoredStatus::Booked) => {
+            let rooms = c
+                .participants
+                .iter()
+                .filter(|p| p.call_type == d::CallType::Tms)
+                .count();
+            d::route::launch_note(s.conference_type, route, rooms)
+        }
         _ => None,
     };
+    // Listings carry no ConferenceInfoText or ConferenceInfoHtml (spec, GetConferencesFor…).
+    let (info_bridge, note) = if full { (bridge, note) } else { (None, None) };
     w::Conference {
         ConferenceId: c.id as i32,
         Title: Some(c.title.clone()),
@@ -385,6 +397,9 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         ShowExtendOption: Some(wire_extend_option(s.extend_option)),
         Password: s.password.clone(),
         BillingCode: s.billing_code.clone(),
+        SecretCode: s.secret_code.clone(),
+        ConfBundleId: s.conf_bundle_id.clone(),
+        ConfOwnerId: s.conf_owner_id.clone(),
         ISDNRestrict: Some(s.isdn_restrict),
         ExternalConference: s
             .external_conference_xml
@@ -429,8 +444,8 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         PrivacyFlag: s.privacy_flag.clone(),
         TransactionId: (c.transaction_id > 0).then_some(c.transaction_id),
         IsRecordingEnabled: Some(s.recording_enabled),
-        ConferenceInfoText: info(bridge.map(|r| r.info_text()), note, |n| n.to_string()),
-        ConferenceInfoHtml: info(bridge.map(|r| r.info_html()), note, |n| {
+        ConferenceInfoText: info(info_bridge.map(|r| r.info_text()), note, |n| n.to_string()),
+        ConferenceInfoHtml: info(info_bridge.map(|r| r.info_html()), note, |n| {
             format!("<p>{n}</p>")
         }),
         JoinUri: bridge.map(|r| format!("sip:{}", r.sip_uri)),

@@ -90,8 +90,7 @@ impl Booking {
         site_admin_only(by, "generate API users")?;
         let base = plain_user_name(base.trim());
         if base.is_empty() || base.contains(char::is_whitespace) {
-            return Err(Error::new(
-                ErrorCode::Unknown,
+            return Err(Error::invalid(
                 "userNameBase must be a name without spaces.",
             ));
         }
@@ -101,10 +100,7 @@ impl Booking {
             .and_then(|b| String::from_utf8(b).ok())
             .filter(|p| !p.is_empty())
             .ok_or_else(|| {
-                Error::new(
-                    ErrorCode::Unknown,
-                    "encPassword must be a base64-encoded, non-empty password.",
-                )
+                Error::invalid("encPassword must be a base64-encoded, non-empty password.")
             })?;
         let hash = password::hash(&secret).map_err(Error::internal)?;
         let name = self.store.write(|conn| {
@@ -276,10 +272,9 @@ impl Booking {
 }
 
 fn not_waiting(id: i64) -> Error {
-    Error::new(
-        ErrorCode::Unknown,
-        format!("Conference {id} is not a meeting request waiting for approval."),
-    )
+    Error::invalid(format!(
+        "Conference {id} is not a meeting request waiting for approval."
+    ))
 }
 
 /// A series' own status once its requests are settled: Rejected when they were turned

@@ -200,6 +200,13 @@ pub struct Settings {
     pub extend_option: ExtendOption,
     pub password: Option<String>,
     pub billing_code: Option<String>,
+    /// The client's own keys, stored and given back (SecretCode, ConfBundleId, ConfOwnerId).
+    #[serde(default)]
+    pub secret_code: Option<String>,
+    #[serde(default)]
+    pub conf_bundle_id: Option<String>,
+    #[serde(default)]
+    pub conf_owner_id: Option<String>,
     pub isdn_restrict: bool,
     pub email_to: Option<String>,
     pub user_message: Option<String>,
@@ -375,6 +382,9 @@ pub struct ConferenceRequest {
     pub extend_option: Option<ExtendOption>,
     pub password: Option<String>,
     pub billing_code: Option<String>,
+    pub secret_code: Option<String>,
+    pub conf_bundle_id: Option<String>,
+    pub conf_owner_id: Option<String>,
     pub isdn_restrict: Option<bool>,
     pub email_to: Option<String>,
     pub user_message: Option<String>,

@@ -89,8 +89,9 @@ impl ErrorCode {
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
-    /// A request the client sent that could not be read at all (malformed XML, unknown
-    /// operation, oversized body); always a client fault whatever the code.
+    /// The client got the request wrong: it could not be read at all (malformed XML, unknown
+    /// operation, oversized body) or carries a value the reference refuses (a title too
+    /// long, a reserved source); always a client fault whatever the code.
     pub malformed: bool,
     /// The request lost a race with another writer (a reservation taken or a serialisation
     /// conflict at commit); running it again decides it afresh against what won.
@@ -118,6 +119,14 @@ impl Error {
             malformed: true,
             retryable: false,
             suggested_session: None,
+        }
+    }
+
+    /// A value in the request that the reference refuses, with no code of its own.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error {
+            malformed: true,
+            ..Error::new(ErrorCode::Unknown, message)
         }
     }
 

@@ -125,15 +125,16 @@ pub fn may_book(rights: &Rights, caller: i64, owner: i64, user_name: &str) -> Re
     Ok(())
 }
 
-/// Changing, ending or deleting a conference: its owner, or a user with Update.
+/// Changing, ending or deleting a conference: its owner, or a user with Update. Refused
+/// with SECURITY (spec, error codes: "Client tries to modify or delete a conference, but
+/// the user does not have the required permissions"); NO_ACCESS_TO_CONFERENCE is for reads.
 pub fn may_change(rights: &Rights, caller: i64, owner: i64, conference: i64) -> Result<()> {
     if owner == caller || rights.has(Permission::Update) {
         return Ok(());
     }
-    Err(Error::new(
-        ErrorCode::NoAccessToConference,
-        format!("You have no access to change conference {conference}."),
-    ))
+    Err(security(format!(
+        "You may not change or delete conference {conference}."
+    )))
 }
 
 /// Reading a conference: its owner, or a user who may read or change all conferences.
@@ -218,7 +219,7 @@ mod tests {
             (
                 "change another's",
                 may_change(&booker, 1, 2, 9),
-                Some(ErrorCode::NoAccessToConference),
+                Some(ErrorCode::Security),
             ),
             (
                 "change another's with Update",

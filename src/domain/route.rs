@@ -89,14 +89,22 @@ pub struct BridgeRoute {
 
 /// What a booking's readers must know about how its meeting is connected, beside the
 /// dial-in details: who calls whom at the start (design decision 12).
-pub fn launch_note(kind: super::ConferenceType, route: &RoutePlan) -> Option<&'static str> {
+pub fn launch_note(
+    kind: super::ConferenceType,
+    route: &RoutePlan,
+    rooms: usize,
+) -> Option<&'static str> {
     match route {
+        RoutePlan::Direct if rooms < 2 => None,
         RoutePlan::Bridge(_) if kind.calls_rooms() => {
             Some("At the start the bridge calls the booked rooms, and disconnects them at the end.")
         }
         RoutePlan::Direct if kind.calls_rooms() => Some(
             "Point to point: no bridge could take this meeting and bridgebook calls neither room; at the start one room must call the other.",
         ),
+        RoutePlan::Direct => {
+            Some("Point to point: the rooms call each other directly; no bridge is used.")
+        }
         _ => None,
     }
 }
@@ -169,11 +177,19 @@ mod tests {
                 &RoutePlan::Direct,
                 Some("Point to point"),
             ),
-            (OneButtonToPush, &RoutePlan::Direct, None),
+            (
+                OneButtonToPush,
+                &RoutePlan::Direct,
+                Some("call each other directly"),
+            ),
             (ReservationOnly, &RoutePlan::NoRoute, None),
         ];
+        assert_eq!(
+            launch_note(AutomaticCallLaunch, &RoutePlan::Direct, 1),
+            None
+        );
         for (kind, route, want) in table {
-            let got = launch_note(kind, route);
+            let got = launch_note(kind, route, 2);
             match want {
                 Some(w) => assert!(got.is_some_and(|g| g.contains(w)), "{kind:?}: {got:?}"),
                 None => assert_eq!(got, None, "{kind:?}"),

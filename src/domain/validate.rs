@@ -55,10 +55,9 @@ pub fn clean_title(title: Option<&str>, start: DateTime<Utc>) -> Result<String> 
         .collect();
     let trimmed = stripped.trim();
     if trimmed.chars().count() > TITLE_LIMIT {
-        return Err(Error::new(
-            ErrorCode::Unknown,
-            format!("The title is longer than {TITLE_LIMIT} characters."),
-        ));
+        return Err(Error::invalid(format!(
+            "The title is longer than {TITLE_LIMIT} characters."
+        )));
     }
     Ok(if trimmed.is_empty() {
         default_title(start)
@@ -196,18 +195,16 @@ fn check_reserved(req: &ConferenceRequest) -> Result<()> {
             .iter()
             .any(|r| r.eq_ignore_ascii_case(src.trim()))
         {
-            return Err(Error::new(
-                ErrorCode::Unknown,
-                format!("ExternalSourceId '{src}' is reserved for internal use."),
-            ));
+            return Err(Error::invalid(format!(
+                "ExternalSourceId '{src}' is reserved for internal use."
+            )));
         }
     }
     if let Some(ms) = &req.meeting_source {
         if ms.trim().eq_ignore_ascii_case(RESERVED_MEETING_SOURCE) {
-            return Err(Error::new(
-                ErrorCode::Unknown,
-                format!("MeetingSource '{RESERVED_MEETING_SOURCE}' is reserved for internal use."),
-            ));
+            return Err(Error::invalid(format!(
+                "MeetingSource '{RESERVED_MEETING_SOURCE}' is reserved for internal use."
+            )));
         }
     }
     Ok(())
@@ -279,6 +276,9 @@ fn merge_settings(req: &ConferenceRequest, mut s: Settings) -> Settings {
     set(&mut s.recording_enabled, &req.recording_enabled);
     set_opt(&mut s.password, &req.password);
     set_opt(&mut s.billing_code, &req.billing_code);
+    set_opt(&mut s.secret_code, &req.secret_code);
+    set_opt(&mut s.conf_bundle_id, &req.conf_bundle_id);
+    set_opt(&mut s.conf_owner_id, &req.conf_owner_id);
     set_opt(&mut s.email_to, &req.email_to);
     set_opt(&mut s.user_message, &req.user_message);
     set_opt(&mut s.language, &req.language);
@@ -487,6 +487,9 @@ pub(crate) mod tests {
                 extend_option: ExtendOption::Yes,
                 password: None,
                 billing_code: None,
+                secret_code: None,
+                conf_bundle_id: None,
+                conf_owner_id: None,
                 isdn_restrict: false,
                 email_to: None,
                 user_message: None,

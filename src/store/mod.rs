@@ -128,9 +128,25 @@ impl From<diesel::result::Error> for Error {
                 retryable: true,
                 ..Error::new(ErrorCode::ServerBusy, "The database is busy; try again.")
             },
+            // A lost race, not a broken database: the reference's SERVER_BUSY ("a database
+            // operation has timed out … repeat the request at a later time"). Nothing was
+            // written, so the transaction is run again.
+            D::DatabaseError(_, info) if busy(info.message()) => Error {
+                retryable: true,
+                ..Error::new(ErrorCode::ServerBusy, "The database is busy; try again.")
+            },
             _ => Error::new(ErrorCode::DatabaseDown, format!("Database error: {e}")),
         }
     }
+}
+
+/// SQLite's "database is locked" / "database is busy" after its busy timeout, and
+/// PostgreSQL's "deadlock detected" (one of the two transactions is rolled back).
+fn busy(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("database is locked")
+        || m.contains("database is busy")
+        || m.contains("deadlock detected")
 }
 
 fn pool_error(e: impl std::fmt::Display) -> Error {
