@@ -239,3 +239,39 @@ fn deleting_a_series_ends_its_running_occurrence() {
         assert_eq!(read.get("ConferenceId"), Some(format!("-{id}")));
     });
 }
+
+/// A replication client learns which occurrence changed from the log row itself.
+#[test]
+fn log_rows_of_occurrences_name_their_occurrence() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let saved = c.save(
+        &(conference(60, 70, &tms(2)).replace("Test meeting", "Daily sync")
+            + "<ExternalSourceId>calendar</ExternalSourceId><ExternalPrimaryKey>sync-1</ExternalPrimaryKey>"
+            + &daily(3)),
+        "Strict",
+    );
+    saved.ok();
+    let second = occurrences(&c, 2, "Daily sync")[1].clone();
+    let before = log_length(&c);
+    c.call(
+        "DeleteConferenceRecInstanceById",
+        &format!("<ConferenceId>{}</ConferenceId>", second.0),
+    )
+    .ok();
+    let log = c.call(
+        "GetTransactionsSinceWithExternalId",
+        "<CurrentTransactionId>0</CurrentTransactionId>",
+    );
+    log.ok();
+    let rows = log.all("TransactionWithExternalId");
+    let deleted: Vec<&String> = rows[before..]
+        .iter()
+        .filter(|r| first(r, "TransType").as_deref() == Some("Deleted"))
+        .collect();
+    assert_eq!(deleted.len(), 1, "{}", log.body);
+    let last = deleted[0];
+    assert_eq!(first(last, "ConferenceId").as_deref(), Some(second.0.as_str()));
+    assert_eq!(first(last, "RecurrenceIdUTC").as_deref(), Some(second.1.as_str()));
+    assert_eq!(first(last, "ExternalPrimaryKey").as_deref(), Some("sync-1"));
+}

@@ -7,7 +7,7 @@ use crate::booking::{Booked, Booking, OccurrenceTarget, Target, TransactionPage}
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
-use crate::domain::time::{parse_utc, parse_xsd};
+use crate::domain::time::{format_utc, parse_utc, parse_xsd};
 use crate::domain::windows_zones;
 use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
 use chrono::Datelike;
@@ -400,7 +400,7 @@ fn transaction_with_external_id(t: &crate::domain::Transaction) -> TransactionWi
         ParticipantIds: w.ParticipantIds,
         ExternalSourceId: t.external_source_id.clone(),
         ExternalPrimaryKey: t.external_primary_key.clone(),
-        RecurrenceIdUTC: None,
+        RecurrenceIdUTC: t.recurrence_instance.map(format_utc),
     }
 }
 

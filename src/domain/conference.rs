@@ -454,6 +454,8 @@ pub struct Transaction {
     pub system_ids: Vec<i64>,
     pub external_source_id: Option<String>,
     pub external_primary_key: Option<String>,
+    /// On a row of an occurrence of a series: the occurrence's RecurrenceIdUTC.
+    pub recurrence_instance: Option<DateTime<Utc>>,
 }
 
 /// A bookable system (endpoint or room) from the inventory.

@@ -1,5 +1,6 @@
 //! The replication log behind GetTransactionsSince: one row per committed change.
-use super::schema::transactions;
+use super::schema::{conferences, transactions};
+use crate::domain::time::from_epoch;
 use super::{lock_transaction_log, DbConnection};
 use crate::domain::{Error, Transaction, TransactionType};
 use diesel::prelude::*;
@@ -41,6 +42,7 @@ impl From<Row> for Transaction {
             system_ids: decode_systems(&r.system_ids),
             external_source_id: r.external_source_id,
             external_primary_key: r.external_primary_key,
+            recurrence_instance: None,
         }
     }
 }
@@ -88,10 +90,26 @@ pub fn since(
     if let Some(s) = system {
         q = q.filter(transactions::system_ids.like(format!("%,{s},%")));
     }
-    Ok(q.load::<Row>(conn)?
+    let mut rows: Vec<Transaction> = q
+        .load::<Row>(conn)?
         .into_iter()
         .map(Transaction::from)
-        .collect())
+        .collect();
+    // Rows of occurrences name their occurrence, so a replication client knows which one
+    // changed without reading the conference.
+    let ids: Vec<i64> = rows.iter().map(|t| t.conference_id).collect();
+    let instances: Vec<(i64, Option<i64>)> = conferences::table
+        .filter(conferences::id.eq_any(&ids))
+        .filter(conferences::instance_at.is_not_null())
+        .select((conferences::id, conferences::instance_at))
+        .load(conn)?;
+    for t in &mut rows {
+        t.recurrence_instance = instances
+            .iter()
+            .find(|(id, _)| *id == t.conference_id)
+            .and_then(|(_, at)| at.map(from_epoch));
+    }
+    Ok(rows)
 }
 
 pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
