@@ -24,6 +24,16 @@ pub fn build(config: &Config) -> Result<App, String> {
         Arc::new(Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
     load_inventory(&store, config).map_err(|e| e.message)?;
+    let ids = store
+        .read(crate::store::ids::headroom)
+        .map_err(|e| e.message)?;
+    if ids.warning() {
+        tracing::warn!(
+            "only {} conference or transaction ids are left before the booking API's limit of {}",
+            ids.remaining(),
+            crate::store::ids::WIRE_LIMIT
+        );
+    }
     let rules = BookingRules {
         booking_window_days: config.booking.booking_window_days,
         time_zone: config.booking.time_zone.clone(),

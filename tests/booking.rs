@@ -447,3 +447,44 @@ fn occurrences_named_by_recurrence_id() {
     by("EndConferenceByExternalId", &start).ok();
     assert_eq!(c.get(&id).get("Status").as_deref(), Some("Finished"));
 }
+
+/// ConferenceId and TransactionId are `xs:int` on the wire: the last id the contract
+/// carries is handed out, the next save is refused whole, and the admin API warned first.
+#[test]
+fn no_id_is_handed_out_that_the_contract_cannot_carry() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    c.save(&conference(60, 90, &tms(1)), "Strict").ok();
+    let mut db = diesel::sqlite::SqliteConnection::establish(s.database_url()).unwrap();
+    db.batch_execute("UPDATE sqlite_sequence SET seq = 2147483646 WHERE name = 'conferences'")
+        .unwrap();
+    let ids = |s: &Server| -> serde_json::Value {
+        let a = admin_call(s, USER, "GET", "/admin/api/ids", "");
+        assert_eq!(a.status, 200, "{}", a.body);
+        serde_json::from_str(&a.body).unwrap()
+    };
+    let last = c.save(&conference(120, 150, &tms(1)), "Strict");
+    last.ok();
+    assert_eq!(last.get("ConferenceId").as_deref(), Some("2147483647"));
+    let v = ids(&s);
+    assert_eq!(v["remaining"], 0, "{v}");
+    assert_eq!(v["warning"], true, "{v}");
+    let log = c.call(
+        "GetTransactionsSince",
+        "<CurrentTransactionId>0</CurrentTransactionId>",
+    );
+    let before = log.all("TransactionId").len();
+    c.save(&conference(180, 210, &tms(2)), "Strict")
+        .fault(code::DATABASE_DOWN);
+    let after = c
+        .call(
+            "GetTransactionsSince",
+            "<CurrentTransactionId>0</CurrentTransactionId>",
+        )
+        .all("TransactionId")
+        .len();
+    assert_eq!(after, before, "nothing written");
+    assert!(c.get("-2147483648").body.contains("errorcode"));
+}

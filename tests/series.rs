@@ -271,7 +271,13 @@ fn log_rows_of_occurrences_name_their_occurrence() {
         .collect();
     assert_eq!(deleted.len(), 1, "{}", log.body);
     let last = deleted[0];
-    assert_eq!(first(last, "ConferenceId").as_deref(), Some(second.0.as_str()));
-    assert_eq!(first(last, "RecurrenceIdUTC").as_deref(), Some(second.1.as_str()));
+    assert_eq!(
+        first(last, "ConferenceId").as_deref(),
+        Some(second.0.as_str())
+    );
+    assert_eq!(
+        first(last, "RecurrenceIdUTC").as_deref(),
+        Some(second.1.as_str())
+    );
     assert_eq!(first(last, "ExternalPrimaryKey").as_deref(), Some("sync-1"));
 }

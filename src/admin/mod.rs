@@ -33,7 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/requests", web::get().to(requests))
             .route("/defective", web::get().to(defective))
             .route("/sessions", web::get().to(sessions))
-            .route("/licenses", web::get().to(licenses)),
+            .route("/licenses", web::get().to(licenses))
+            .route("/ids", web::get().to(ids)),
     );
 }
 
@@ -290,6 +291,22 @@ async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         let u = app.booking.licence_use()?;
         Ok(serde_json::json!({ "mode": u.mode, "total": u.total, "used": u.used }))
+    })
+    .await
+}
+
+/// How far conference and transaction ids have come towards the largest the booking API
+/// carries (`xs:int`).
+async fn ids(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        let h = app.booking.store.read(crate::store::ids::headroom)?;
+        Ok(serde_json::json!({
+            "last_conference_id": h.last_conference,
+            "last_transaction_id": h.last_transaction,
+            "limit": crate::store::ids::WIRE_LIMIT,
+            "remaining": h.remaining(),
+            "warning": h.warning(),
+        }))
     })
     .await
 }

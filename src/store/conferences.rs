@@ -177,6 +177,7 @@ pub fn insert(conn: &mut DbConnection, c: &Conference, created_by: i64) -> Resul
         .values((write_of(c)?, conferences::created_by.eq(created_by)))
         .returning(conferences::id)
         .get_result::<i64>(conn)?;
+    let id = super::ids::carried("conference", id)?;
     replace_participants(conn, id, &c.participants)?;
     Ok(id)
 }

@@ -5,6 +5,7 @@ pub mod bridge_owners;
 pub mod bridges;
 pub mod calls;
 pub mod conferences;
+pub mod ids;
 pub mod installation;
 pub mod jobs;
 pub mod schema;

@@ -1,7 +1,7 @@
 //! The replication log behind GetTransactionsSince: one row per committed change.
 use super::schema::{conferences, transactions};
-use crate::domain::time::from_epoch;
 use super::{lock_transaction_log, DbConnection};
+use crate::domain::time::from_epoch;
 use crate::domain::{Error, Transaction, TransactionType};
 use diesel::prelude::*;
 
@@ -61,7 +61,7 @@ pub struct Entry<'a> {
 /// that transaction, so the log lock is held as briefly as possible.
 pub fn append(conn: &mut DbConnection, e: &Entry) -> Result<i64, Error> {
     lock_transaction_log(conn)?;
-    Ok(diesel::insert_into(transactions::table)
+    let id = diesel::insert_into(transactions::table)
         .values((
             transactions::conference_id.eq(e.conference_id),
             transactions::kind.eq(e.kind.as_str()),
@@ -72,7 +72,8 @@ pub fn append(conn: &mut DbConnection, e: &Entry) -> Result<i64, Error> {
             transactions::created_at.eq(chrono::Utc::now().timestamp()),
         ))
         .returning(transactions::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    super::ids::carried("transaction", id)
 }
 
 /// Up to `limit` rows after `since`, oldest first, optionally only those touching `system`.

@@ -238,6 +238,11 @@ password_hash = "{hash}"
 }
 
 impl Server {
+    /// The database the service runs on (a SQLite path or a PostgreSQL URL).
+    pub fn database_url(&self) -> &str {
+        &self.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -532,6 +537,7 @@ pub fn external(kind: &str, name: &str) -> String {
 /// Error codes used in assertions.
 pub mod code {
     pub const MEETINGNOTFOUND: i64 = -2147218302;
+    pub const DATABASE_DOWN: i64 = -2147219500;
     pub const SYSTEMNOTFOUND: i64 = -2147218301;
     pub const SYSTEM_ALREADY_BOOKED: i64 = -2147218300;
     pub const SYSTEM_NOT_ALLOWED_IN_BOOKING: i64 = -2147218262;
