@@ -101,7 +101,7 @@ fn meetings_fill_the_preferred_bridge_then_the_next() {
         direct.ok();
         assert_eq!(direct.get("JoinUri"), None);
         // Launched automatically, a bridge calls both (bridgebook drives no endpoint).
-        let launched = c.save(&conference(60, 120, &(tms(1) + &tms(2))), "Strict");
+        let launched = c.save(&conference(200, 260, &(tms(3) + &tms(4))), "Strict");
         launched.ok();
         assert!(launched.get("JoinUri").is_some());
         let info = launched.get("ConferenceInfoText").unwrap();
@@ -367,4 +367,60 @@ fn external_conferences_follow_the_spec() {
         )
         .fault(code::WEBEX_ERROR);
     });
+}
+
+/// The Password invitees are told is the PIN they dial: a given Password becomes the PIN,
+/// a PIN the bridge makes is read back as the Password, and a Password no bridge can take
+/// as a PIN is refused with the reason. GetDefaultConference proposes one, as TMS does.
+#[test]
+fn the_password_is_the_pin() {
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            // Only the bridge that makes PINs.
+            extra_config: BRIDGES[..BRIDGES.find("\n[[bridge]]\nname = \"pexip-ber\"").unwrap()]
+                .to_string(),
+            ..Options::default()
+        },
+    );
+    let c = Client::new(&s);
+    let proposed = c.call("GetDefaultConference", "").get("Password").unwrap();
+    assert!(
+        proposed.len() == 4 && proposed.chars().all(|c| c.is_ascii_digit()),
+        "{proposed}"
+    );
+
+    let given = c.save(
+        &conference(60, 90, &(tms(1) + &external("SIP <-", ""))).replace(
+            "<Participants>",
+            "<Password>246810</Password><Participants>",
+        ),
+        "Strict",
+    );
+    given.ok();
+    assert_eq!(given.get("Password").as_deref(), Some("246810"));
+    let info = given.get("ConferenceInfoText").unwrap();
+    assert!(info.contains("PIN: 246810"), "{info}");
+
+    let made = c.save(
+        &conference(60, 90, &(tms(2) + &external("SIP <-", ""))),
+        "Strict",
+    );
+    made.ok();
+    let pin = made
+        .get("Password")
+        .expect("the PIN the bridge made, as the Password");
+    let info = made.get("ConferenceInfoText").unwrap();
+    assert!(info.contains(&format!("PIN: {pin}")), "{pin} / {info}");
+
+    let refused = c.save(
+        &conference(60, 90, &(tms(3) + &external("SIP <-", ""))).replace(
+            "<Participants>",
+            "<Password>open sesame</Password><Participants>",
+        ),
+        "Strict",
+    );
+    assert_eq!(refused.status, 500, "{}", refused.body);
+    let message = refused.get("faultstring").unwrap_or_default();
+    assert!(message.contains("PIN"), "{message}");
 }

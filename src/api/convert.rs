@@ -395,7 +395,11 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
         Encrypted: Some(wire_encryption(s.encrypted)),
         DataConference: Some(wire_data_conference(s.data_conference)),
         ShowExtendOption: Some(wire_extend_option(s.extend_option)),
-        Password: s.password.clone(),
+        // The PIN a bridge made is the Password invitees are told.
+        Password: s
+            .password
+            .clone()
+            .or_else(|| bridge.and_then(|r| r.pin.clone())),
         BillingCode: s.billing_code.clone(),
         SecretCode: s.secret_code.clone(),
         ConfBundleId: s.conf_bundle_id.clone(),

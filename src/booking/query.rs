@@ -22,7 +22,14 @@ impl Booking {
     pub fn default_conference(&self, by: &User) -> Conference {
         let start = self.now();
         let start = start - Duration::nanoseconds(start.timestamp_subsec_nanos() as i64);
-        let settings: Settings = self.rules.defaults.clone();
+        let mut settings: Settings = self.rules.defaults.clone();
+        // A PIN proposed, as TMS does (its captured answer: <Password>9817</Password>).
+        if settings.password.is_none() {
+            settings.password = Some(format!(
+                "{:04}",
+                rand::Rng::gen_range(&mut rand::thread_rng(), 0..10_000)
+            ));
+        }
         Conference {
             id: -1,
             title: crate::domain::validate::default_title(start),

@@ -416,6 +416,9 @@ fn capability_problem(req: &RouteRequest, b: &Bridge) -> Option<String> {
             .iter()
             .any(|p| types.contains(&p.call_type))
     };
+    if let Some(why) = numbering::pin_problem(b.numbering.pin, req.password) {
+        return Some(why);
+    }
     if !caps.sip && any(&[SipDialIn, SipDialOut, SipTelDialIn, SipTelDialOut]) {
         return Some("no SIP calls".into());
     }

@@ -24,8 +24,29 @@ fn lowest_free(plan: &Numbering, free: impl Fn(u64) -> bool) -> Option<u64> {
     (plan.first..=plan.last).find(|n| free(*n))
 }
 
-/// The meeting's PIN under the bridge's policy; a generated PIN is kept while the meeting
-/// stays on the bridge.
+/// The longest PIN every family takes (Pexip: 4 to 20 digits; the others less strict).
+const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=20;
+
+/// Why the conference's Password cannot be its PIN on a bridge with this policy: a bridge
+/// PIN is digits only. Without a PIN policy the Password is only stored.
+pub fn pin_problem(policy: PinPolicy, password: Option<&str>) -> Option<String> {
+    let p = password.filter(|p| !p.is_empty())?;
+    if policy == PinPolicy::None {
+        return None;
+    }
+    let digits = p.chars().all(|c| c.is_ascii_digit());
+    (!digits || !PIN_DIGITS.contains(&p.len())).then(|| {
+        format!(
+            "the Password '{p}' would be the meeting's PIN, which must be {} to {} digits",
+            PIN_DIGITS.start(),
+            PIN_DIGITS.end()
+        )
+    })
+}
+
+/// The meeting's PIN under the bridge's policy: the conference's Password when it has one
+/// (invitees are told the Password), else a generated PIN, kept while the meeting stays on
+/// the bridge.
 pub fn pin(
     policy: PinPolicy,
     password: Option<&str>,
@@ -36,6 +57,9 @@ pub fn pin(
         PinPolicy::None => None,
         PinPolicy::Given => password.filter(|p| !p.is_empty()).map(str::to_string),
         PinPolicy::Auto { length } => {
+            if let Some(p) = password.filter(|p| !p.is_empty()) {
+                return Some(p.to_string());
+            }
             let length = length as usize;
             if let Some(p) = previous.filter(|p| p.len() == length) {
                 return Some(p.to_string());
@@ -112,6 +136,29 @@ mod tests {
     }
 
     #[test]
+    fn passwords_that_cannot_be_pins() {
+        let auto = PinPolicy::Auto { length: 6 };
+        let table = [
+            (PinPolicy::None, Some("secret"), false),
+            (auto, None, false),
+            (auto, Some(""), false),
+            (auto, Some("4711"), false),
+            (PinPolicy::Given, Some("12345678901234567890"), false),
+            (auto, Some("secret"), true),
+            (PinPolicy::Given, Some("12 34"), true),
+            (auto, Some("123"), true),
+            (auto, Some("123456789012345678901"), true),
+        ];
+        for (policy, password, refused) in table {
+            assert_eq!(
+                pin_problem(policy, password).is_some(),
+                refused,
+                "{policy:?} {password:?}"
+            );
+        }
+    }
+
+    #[test]
     fn pins() {
         let auto = PinPolicy::Auto { length: 6 };
         type Row<'a> = (
@@ -125,7 +172,21 @@ mod tests {
             ("none", PinPolicy::None, Some("1234"), None, None),
             ("given", PinPolicy::Given, Some("1234"), None, Some("1234")),
             ("given but empty", PinPolicy::Given, Some(""), None, None),
-            ("generated", auto, Some("1234"), None, Some("902113")),
+            (
+                "the Password is the PIN",
+                auto,
+                Some("1234"),
+                None,
+                Some("1234"),
+            ),
+            ("generated", auto, None, None, Some("902113")),
+            (
+                "generated, an empty Password",
+                auto,
+                Some(""),
+                None,
+                Some("902113"),
+            ),
             ("kept", auto, None, Some("555111"), Some("555111")),
             ("length changed", auto, None, Some("5551"), Some("902113")),
         ];

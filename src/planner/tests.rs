@@ -358,7 +358,13 @@ fn dial_in_details() {
     let ps = people(&[Tms, Tms, SipDialIn]);
     let mut pinned = bridge(1, "a", 1, 20.0);
     pinned.numbering.pin = PinPolicy::Auto { length: 4 };
-    let req = request(&ps);
+    // The conference's Password is the PIN invitees are told.
+    let RoutePlan::Bridge(given) = plan_one(&request(&ps), &[pinned.clone()], vec![]) else {
+        panic!()
+    };
+    assert_eq!(given.pin.as_deref(), Some("4321"));
+    let mut req = request(&ps);
+    req.password = None;
     let got = plan_one(&req, &[pinned.clone()], vec![busy(1, 18, 19, 1000, 100)]);
     let RoutePlan::Bridge(route) = got else {
         panic!("{got:?}")
@@ -369,6 +375,7 @@ fn dial_in_details() {
     assert_eq!(route.units, 6000, "three HD ports at 2 units each");
     // Planned again with the number now free: its id and PIN are kept.
     let mut again = request(&ps);
+    again.password = None;
     again.previous = Some(&route);
     again.fresh_pin = "1111";
     let RoutePlan::Bridge(kept) = plan_one(&again, &[pinned], vec![]) else {
