@@ -295,3 +295,74 @@ fn client_keys_are_kept_and_listings_carry_no_info_text() {
         assert!(listed.get("ConferenceInfoHtml").is_none(), "{op}");
     }
 }
+
+/// The raw inner XML of the first `tag` element of `xml` (entities left as they are).
+fn raw_inner(xml: &str, tag: &str) -> String {
+    let open = format!("<{tag}>");
+    let a = xml.find(&open).unwrap_or_else(|| panic!("no {tag}: {xml}")) + open.len();
+    let b = xml[a..].find(&format!("</{tag}>")).unwrap() + a;
+    xml[a..b].to_string()
+}
+
+/// A client of version 15 reads what its version shows and saves it back: what it could
+/// not see (ExternallyHosted, a `SIP Tel <-` type shown as `SIP <-`, participant email
+/// addresses below version 15) is kept as it was (design decision 3).
+#[test]
+fn an_old_client_saving_back_destroys_nothing_it_could_not_see() {
+    let s = Server::start(Backend::Sqlite);
+    let now = Client::new(&s);
+    let old = |v: u32| Client {
+        version: v,
+        ..Client::new(&s)
+    };
+    let hosted = now.save(
+        &conference(60, 90, &(tms(1) + &tms(2))).replace(
+            "<Participants>",
+            "<ExternalConference><ExternallyHosted><DialString>meet@partner.example</DialString></ExternallyHosted></ExternalConference><Participants>",
+        ),
+        "Strict",
+    );
+    hosted.ok();
+    let guest = "<Participant><ParticipantId>-1</ParticipantId><NameOrNumber>+4722334455</NameOrNumber><EmailAddress>guest@example.com</EmailAddress><ParticipantCallType>SIP Tel &lt;-</ParticipantCallType></Participant>";
+    let phoned = now.save(&conference(120, 150, &(tms(3) + guest)), "BestEffortForced");
+    phoned.ok();
+    for (saved, v, is_hosted) in [
+        (&hosted, 15, true),
+        (&phoned, 15, false),
+        (&phoned, 14, false),
+    ] {
+        let id = saved.get("ConferenceId").unwrap();
+        let client = old(v);
+        let read = client.get(&id);
+        read.ok();
+        let inner = raw_inner(&read.body, "GetConferenceByIdResult");
+        client.save(&inner, "BestEffortForced").ok();
+        let after = now.get(&id);
+        if is_hosted {
+            assert!(
+                inner.contains("<ExternalConference"),
+                "v{v} reads it: {inner}"
+            );
+            assert_eq!(
+                after.get("DialString").as_deref(),
+                Some("meet@partner.example"),
+                "v{v}: {}",
+                after.body
+            );
+        } else {
+            assert!(inner.contains("SIP &lt;-"), "v{v} reads SIP <-: {inner}");
+            assert!(
+                after
+                    .body
+                    .contains("<ParticipantCallType>SIP Tel &lt;-</ParticipantCallType>"),
+                "v{v}: {}",
+                after.body
+            );
+            assert_eq!(
+                after.get("EmailAddress").as_deref(),
+                Some("guest@example.com"),
+                "v{v}"
+            );
+        }
+    }
+}

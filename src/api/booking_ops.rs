@@ -7,8 +7,10 @@ use crate::booking::{Booked, Booking, OccurrenceTarget, Target, TransactionPage}
 use crate::contract::conference::{ArrayOfConference, Conference as WireConference};
 use crate::contract::enums::{ConferenceStatus, TransactionType as WireKind};
 use crate::contract::operations::*;
+use crate::contract::versions::restore_unseen;
 use crate::domain::time::{format_utc, parse_utc, parse_xsd};
 use crate::domain::windows_zones;
+use crate::domain::ConferenceRequest;
 use crate::domain::{BookingMode, Conference, Error, ErrorCode, TransactionType};
 use chrono::Datelike;
 
@@ -71,7 +73,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "SaveConferenceWithMode" => {
             let r: SaveConference = request(call)?;
             let saved = b.save(
-                &request_of(&conference_of(&r)?, call.client_version)?,
+                &incoming(b, call, conference_of(&r)?)?,
                 booking_mode(r.BookingMode),
                 call.user,
             )?;
@@ -85,7 +87,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "SaveConference" => {
             let r: SaveConference = request(call)?;
             let saved = b.save(
-                &request_of(&conference_of(&r)?, call.client_version)?,
+                &incoming(b, call, conference_of(&r)?)?,
                 BookingMode::Strict,
                 call.user,
             )?;
@@ -94,7 +96,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "SaveConferenceRecInstanceWithMode" => {
             let r: SaveConference = request(call)?;
             let saved = b.save_occurrence(
-                &request_of(&conference_of(&r)?, call.client_version)?,
+                &incoming(b, call, conference_of(&r)?)?,
                 booking_mode(r.BookingMode),
                 call.user,
             )?;
@@ -108,7 +110,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "SaveConferenceRecInstance" => {
             let r: SaveConference = request(call)?;
             let saved = b.save_occurrence(
-                &request_of(&conference_of(&r)?, call.client_version)?,
+                &incoming(b, call, conference_of(&r)?)?,
                 BookingMode::Strict,
                 call.user,
             )?;
@@ -119,7 +121,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
             let reqs = r
                 .Conferences
                 .iter()
-                .map(|c| request_of(c, call.client_version))
+                .map(|c| incoming(b, call, c.clone()))
                 .collect::<Result<Vec<_>, _>>()?;
             let saved = b.save_all(&reqs, call.user)?;
             result(
@@ -293,6 +295,24 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         _ => Err(unknown_operation(call)),
     }
+}
+
+/// What a client saves, with what its version could not see of the stored conference put
+/// back, so an older client never destroys what it was not shown.
+fn incoming(b: &Booking, call: &Call, mut c: WireConference) -> Result<ConferenceRequest, Error> {
+    if call.client_version < crate::contract::API_VERSION && c.ConferenceId > 0 {
+        if let Ok(stored) = b.get(c.ConferenceId as i64) {
+            let stored = wire_of_booked(
+                &stored,
+                b.now(),
+                crate::contract::API_VERSION,
+                &b.rules.time_zone,
+                SeriesDetail::Exceptions,
+            );
+            restore_unseen(&mut c, &stored, call.client_version);
+        }
+    }
+    request_of(&c, call.client_version)
 }
 
 fn conference_of(r: &SaveConference) -> Result<WireConference, Error> {

@@ -171,6 +171,63 @@ impl VersionFilter for crate::contract::operations::ConferenceSaveResult {
     }
 }
 
+/// Elements a client of version `v` never saw are put back from `stored` when it saves:
+/// `field => since`.
+macro_rules! keep_unseen {
+    ($v:expr, $into:expr, $from:expr; $($field:ident => $since:expr),* $(,)?) => {
+        $( if $v < $since && $into.$field.is_none() { $into.$field = $from.$field.clone(); } )*
+    };
+}
+
+/// What a client of version `v` saves back, with what its version could not see of the
+/// stored conference put back (design decision 3 the other way round): an element newer
+/// than the client was filtered out of what it read, so its absence is not a change, and a
+/// value it read narrowed (`SIP Tel <-` read as `SIP <-`) is not one either. Top-level
+/// elements need nothing here: an absent element already leaves the stored value.
+pub fn restore_unseen(c: &mut Conference, stored: &Conference, v: u32) {
+    if let (Some(ext), Some(old)) = (&mut c.ExternalConference, &stored.ExternalConference) {
+        keep_unseen!(v, ext, old; WebExState => 16, ExternallyHosted => 17);
+        if let (Some(w), Some(old)) = (&mut ext.WebEx, &old.WebEx) {
+            keep_unseen!(v, w, old;
+                ElementsToExclude => 14,
+                TmsShouldUpdateMeeting => 16,
+                SiteUrl => 16,
+                UsePstn => 16,
+                OwnedExternally => 16,
+            );
+            if let (Some(t), Some(old)) = (&mut w.Telephony, &old.Telephony) {
+                keep_unseen!(v, t, old; PstnDialInNumber => 16, ParticipantAccessCode => 16);
+            }
+        }
+    }
+    let (Some(list), Some(old)) = (&mut c.Participants, &stored.Participants) else {
+        return;
+    };
+    for p in &mut list.Participant {
+        let Some(was) = old.Participant.iter().find(|o| same_participant(p, o, v)) else {
+            continue;
+        };
+        keep_unseen!(v, p, was; EmailAddress => 15);
+        if let Some(t) = was.ParticipantCallType.filter(|t| t.since() > v) {
+            p.ParticipantCallType = Some(t);
+        }
+    }
+}
+
+/// Whether `p`, as a client of version `v` sent it, is the stored participant `o`: the same
+/// system, or the same address with the type the client was shown.
+fn same_participant(p: &Participant, o: &Participant, v: u32) -> bool {
+    if p.ParticipantId > 0 || o.ParticipantId > 0 {
+        return p.ParticipantId == o.ParticipantId;
+    }
+    let shown = o.ParticipantCallType.map(|mut t| {
+        t.narrow(v);
+        t
+    });
+    let address = |x: &Participant| x.NameOrNumber.clone().unwrap_or_default().to_lowercase();
+    address(p) == address(o) && p.ParticipantCallType == shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +301,52 @@ mod tests {
         let mut c = sample();
         c.narrow(23);
         assert_eq!(c, sample());
+    }
+
+    #[test]
+    fn what_an_old_client_cannot_see_is_kept_when_it_saves() {
+        let mut stored = sample();
+        stored.ExternalConference = Some(ExternalConference {
+            ExternallyHosted: Some(ExternalHost {
+                DialString: Some("meet@partner.example".into()),
+            }),
+            ..Default::default()
+        });
+        for v in [9, 14, 15, 16] {
+            let mut read = stored.clone();
+            read.narrow(v);
+            let mut saved = read.clone();
+            restore_unseen(&mut saved, &stored, v);
+            let ext = saved.ExternalConference.as_ref().unwrap();
+            assert_eq!(
+                ext.ExternallyHosted.as_ref().unwrap().DialString.as_deref(),
+                Some("meet@partner.example"),
+                "v{v}"
+            );
+            let p = &saved.Participants.as_ref().unwrap().Participant[0];
+            assert_eq!(
+                p.ParticipantCallType,
+                Some(ParticipantType::SipTelIn),
+                "v{v}"
+            );
+            assert_eq!(p.EmailAddress.as_deref(), Some("x@example.com"), "v{v}");
+        }
+        // What a client changes stays changed: another address, another type.
+        let mut read = stored.clone();
+        read.narrow(15);
+        let mut saved = read;
+        saved.Participants.as_mut().unwrap().Participant[0].NameOrNumber = Some("y".into());
+        restore_unseen(&mut saved, &stored, 15);
+        let p = &saved.Participants.as_ref().unwrap().Participant[0];
+        assert_eq!(p.ParticipantCallType, Some(ParticipantType::SipIn));
+        assert_eq!(p.EmailAddress, None);
+        // A current client's absences are its own.
+        let mut saved = stored.clone();
+        saved.Participants.as_mut().unwrap().Participant[0].EmailAddress = None;
+        restore_unseen(&mut saved, &stored, 23);
+        assert_eq!(
+            saved.Participants.unwrap().Participant[0].EmailAddress,
+            None
+        );
     }
 }
