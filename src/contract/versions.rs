@@ -333,10 +333,10 @@ mod tests {
         }
         // What a client changes stays changed: another address, another type.
         let mut read = stored.clone();
-        read.narrow(15);
+        read.narrow(14);
         let mut saved = read;
         saved.Participants.as_mut().unwrap().Participant[0].NameOrNumber = Some("y".into());
-        restore_unseen(&mut saved, &stored, 15);
+        restore_unseen(&mut saved, &stored, 14);
         let p = &saved.Participants.as_ref().unwrap().Participant[0];
         assert_eq!(p.ParticipantCallType, Some(ParticipantType::SipIn));
         assert_eq!(p.EmailAddress, None);
