@@ -281,3 +281,59 @@ fn log_rows_of_occurrences_name_their_occurrence() {
     );
     assert_eq!(first(last, "ExternalPrimaryKey").as_deref(), Some("sync-1"));
 }
+
+/// DaysOfWeek are "days of week in UTC equivalent": a weekly series starting Sunday 23:40
+/// UTC in a room zoned Europe/Oslo (Monday 00:40 there) named by its UTC day is booked on
+/// Sundays 23:40 UTC, starts where the answer says, and reads back as Sunday.
+#[test]
+fn weekly_days_near_midnight_are_utc_days() {
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let mut day = (Utc::now() + Duration::days(2)).date_naive();
+    while day.weekday() != Weekday::Sun {
+        day = day.succ_opt().unwrap();
+    }
+    let first = day
+        .and_time(NaiveTime::from_hms_opt(23, 40, 0).unwrap())
+        .and_utc();
+    let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
+    let pattern = |day: &str| {
+        format!("<RecurrencePattern><FrequencyType>Weekly</FrequencyType><Interval>1</Interval><DaysOfWeek><DayOfWeek>{day}</DayOfWeek></DaysOfWeek><PatternEndType>EndByInstances</PatternEndType><PatternInstances>4</PatternInstances></RecurrencePattern>")
+    };
+    let conf = |title: &str, day: &str| {
+        format!(
+            "<ConferenceId>-1</ConferenceId><Title>{title}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{}</Participants>{}",
+            fmt(first),
+            fmt(first + Duration::minutes(30)),
+            tms(1),
+            pattern(day)
+        )
+    };
+    for (version, title) in [(23, "Sunday nights"), (9, "Sunday nights, v9")] {
+        let client = Client {
+            version,
+            ..Client::new(&s)
+        };
+        let saved = client.save(&conf(title, "Sunday"), "Strict");
+        saved.ok();
+        assert_eq!(saved.get("StartTimeUTC"), Some(fmt(first)), "v{version}");
+        assert_eq!(saved.get("DayOfWeek").as_deref(), Some("Sunday"), "v{version}");
+        let starts: Vec<String> = occurrences(&c, 1, title).into_iter().map(|o| o.1).collect();
+        let want: Vec<String> = (0..4).map(|w| fmt(first + Duration::weeks(w))).collect();
+        assert_eq!(starts, want, "v{version}");
+        // Moved aside so the next version's series finds the room free.
+        let id = saved.get("ConferenceId").unwrap();
+        c.call("DeleteConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
+            .ok();
+    }
+    // A start on a day the pattern does not name: the answer says when the series really
+    // starts, a time at which a meeting is booked.
+    let saved = c.save(&conf("Monday nights", "Monday"), "Strict");
+    saved.ok();
+    let starts: Vec<String> = occurrences(&c, 1, "Monday nights")
+        .into_iter()
+        .filter(|o| o.2 != "Deleted")
+        .map(|o| o.1)
+        .collect();
+    assert_eq!(saved.get("StartTimeUTC").as_ref(), starts.first(), "{starts:?}");
+}

@@ -503,7 +503,12 @@ pub fn wire_of_booked(
         return out;
     };
     let zone = stored_zone(head, default_zone);
-    let mut pattern = wire_pattern(r, &zone, client_version);
+    let mut pattern = wire_pattern(
+        r,
+        &zone,
+        &crate::booking::server_zone(default_zone),
+        client_version,
+    );
     out.FirstOccurrenceRecInstanceIdUTC = Some(format_utc(r.first_instance));
     if detail != SeriesDetail::Pattern {
         let list: Vec<w::RecurrenceException> = s

@@ -6,16 +6,12 @@ use crate::contract::enums::{
 };
 use crate::domain::recurrence::{Frequency, Pattern, PatternEnd};
 use crate::domain::series::{
-    utc_days, ExceptionChange, ExceptionRequest, RecurrenceRequest, StoredRecurrence,
+    given_days, DaysOf, ExceptionChange, ExceptionRequest, RecurrenceRequest, StoredRecurrence,
 };
 use crate::domain::time::{format_utc, parse_utc};
 use crate::domain::zone::Zone;
 use crate::domain::{Error, ErrorCode};
 use chrono::Weekday;
-
-/// Clients below this version give DaysOfWeek as UTC days (the reference's time-zone
-/// versioning); from it on they are days of the conference's own zone.
-const LOCAL_DAYS_SINCE: u32 = 11;
 
 /// The series a RecurrencePattern describes, or None for a single meeting (no pattern, or
 /// FrequencyType Default: one meeting of a series kept on the client's side).
@@ -88,7 +84,7 @@ pub fn recurrence_of(
             end,
         },
         end_utc,
-        days_in_utc: client_version < LOCAL_DAYS_SINCE,
+        days_of: DaysOf::of_client(client_version),
         exceptions,
     }))
 }
@@ -126,14 +122,17 @@ fn exception_of(
 pub fn wire_pattern(
     r: &StoredRecurrence,
     zone: &Zone,
+    server: &Zone,
     client_version: u32,
 ) -> w::RecurrencePattern {
     let p = &r.pattern;
-    let days = if client_version < LOCAL_DAYS_SINCE {
-        utc_days(&p.days_of_week, zone, r.first_instance)
-    } else {
-        p.days_of_week.clone()
-    };
+    let days = given_days(
+        &p.days_of_week,
+        zone,
+        server,
+        DaysOf::of_client(client_version),
+        r.first_instance,
+    );
     let (end_type, instances, end_date) = match p.end {
         PatternEnd::ByInstances(n) => (RecurrenceEndType::EndByInstances, n as i32, None),
         PatternEnd::ByDate(d) => (
@@ -235,23 +234,26 @@ mod tests {
         zone: &Zone,
         start: DateTime<Utc>,
     ) -> Result<Option<Pattern>, Error> {
-        Ok(recurrence_of(wire, version)?.map(|r| r.localised(zone, start)))
+        Ok(recurrence_of(wire, version)?.map(|r| r.localised(zone, zone, start)))
     }
 
     #[test]
     fn days_of_week_follow_the_client_version() {
-        // Monday 09:00 in Sydney is Sunday 22:00 or 23:00 UTC: old clients say Sunday.
+        // Monday 09:00 in Sydney is Sunday 22:00 or 23:00 UTC.
         let sydney = Zone::Rules(
             windows_zones::zone("AUS Eastern Standard Time", 2026..=2027)
                 .unwrap()
                 .rules,
         );
         let start = Utc.with_ymd_and_hms(2026, 11, 29, 22, 0, 0).unwrap();
+        // From version 8 on DaysOfWeek are UTC days; below, days of the server's zone
+        // (Sydney here).
         let table = [
-            (23, DayOfWeek::Monday, Weekday::Mon),
-            (11, DayOfWeek::Monday, Weekday::Mon),
+            (23, DayOfWeek::Sunday, Weekday::Mon),
+            (11, DayOfWeek::Sunday, Weekday::Mon),
             (10, DayOfWeek::Sunday, Weekday::Mon),
-            (9, DayOfWeek::Sunday, Weekday::Mon),
+            (8, DayOfWeek::Sunday, Weekday::Mon),
+            (7, DayOfWeek::Monday, Weekday::Mon),
         ];
         for (version, sent, want) in table {
             let p = local(&weekly(&[sent]), version, &sydney, start)
@@ -265,7 +267,7 @@ mod tests {
                 zone: None,
                 first_instance: start,
             };
-            let back = wire_pattern(&stored, &sydney, version);
+            let back = wire_pattern(&stored, &sydney, &sydney, version);
             assert_eq!(
                 back.DaysOfWeek.unwrap().DayOfWeek,
                 vec![sent],

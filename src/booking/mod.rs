@@ -36,7 +36,7 @@ pub use bridges::LoadStep;
 pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
 pub use query::TransactionPage;
-pub use series::{stored_zone, OccurrenceTarget, Series};
+pub use series::{server_zone, stored_zone, OccurrenceTarget, Series};
 
 /// What a conference id names: a meeting (single, or one occurrence of a series) or a
 /// whole series.

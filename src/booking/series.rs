@@ -110,6 +110,12 @@ pub(super) fn zone_for(
     Zone::named(default)
 }
 
+/// The server's own zone (`[booking] time_zone`), whose calendar clients below API version
+/// 8 name their days in.
+pub fn server_zone(name: &str) -> Zone {
+    Zone::named(name).unwrap_or(Zone::Named(chrono_tz::UTC))
+}
+
 /// The zone of a stored series, for reading it back.
 pub fn stored_zone(c: &Conference, default: &str) -> Zone {
     let stored = c.series.recurrence.as_ref().and_then(|r| r.zone.as_deref());
@@ -222,7 +228,10 @@ impl Booking {
             &self.rules.time_zone,
         )?;
         let (pattern, end_utc) = match (&req.recurrence, &previous) {
-            (Some(r), _) => (r.localised(&zone, draft.start), r.end_utc),
+            (Some(r), _) => (
+                r.localised(&zone, &server_zone(&self.rules.time_zone), draft.start),
+                r.end_utc,
+            ),
             (None, Some(p)) => (p.pattern.clone(), p.end_utc),
             (None, None) => return Err(Error::internal("a series without a pattern")),
         };
@@ -282,6 +291,7 @@ impl Booking {
         }
 
         let head_version = head.as_ref().map_or(1, |h| h.version + 1);
+        let length = draft.end - draft.start;
         let recurrence = StoredRecurrence {
             pattern,
             end_utc,
@@ -297,6 +307,10 @@ impl Booking {
                 ..Default::default()
             },
         );
+        // The series starts at its first occurrence by the pattern: its StartTimeUTC is
+        // never a time at which no meeting is booked.
+        series.start = slots[0].instance;
+        series.end = slots[0].instance + length;
 
         // Each slot's meeting: the series' template at the slot's times, with the
         // exception's changes merged over it. Carried over: stored exceptions the client

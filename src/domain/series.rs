@@ -15,8 +15,8 @@ pub struct RecurrenceRequest {
     pub pattern: Pattern,
     /// EndByDate: PatternEndDateUTC, read as a date of the conference's zone.
     pub end_utc: Option<DateTime<Utc>>,
-    /// DaysOfWeek are UTC days (clients below API version 11).
-    pub days_in_utc: bool,
+    /// Whose calendar DaysOfWeek name.
+    pub days_of: DaysOf,
     pub exceptions: Vec<ExceptionRequest>,
 }
 
@@ -50,14 +50,13 @@ pub struct StoredRecurrence {
 impl RecurrenceRequest {
     /// The pattern in the zone's own days and dates, for a series whose template starts at
     /// `first_start`.
-    pub fn localised(&self, zone: &Zone, first_start: DateTime<Utc>) -> Pattern {
+    pub fn localised(&self, zone: &Zone, server: &Zone, first_start: DateTime<Utc>) -> Pattern {
         let mut p = self.pattern.clone();
-        if self.days_in_utc {
-            // Local day = UTC day shifted by how far the first start's local date is from
-            // its UTC date (-1, 0 or +1).
-            let shift = (zone.to_local(first_start).date() - first_start.date_naive()).num_days();
-            p.days_of_week = p.days_of_week.iter().map(|d| shifted(*d, shift)).collect();
-        }
+        // Local day = the given day shifted by how far the first start's local date is from
+        // its date in the calendar the client used (-1, 0 or +1).
+        let given = self.days_of.date_of(server, first_start);
+        let shift = (zone.to_local(first_start).date() - given).num_days();
+        p.days_of_week = p.days_of_week.iter().map(|d| shifted(*d, shift)).collect();
         if let Some(end) = self.end_utc {
             p.end = PatternEnd::ByDate(zone.to_local(end).date());
         }
@@ -65,10 +64,44 @@ impl RecurrenceRequest {
     }
 }
 
-/// A local weekday as the UTC weekday of a start at `at` (the inverse of the shift above),
-/// for answering clients below version 11.
-pub fn utc_days(days: &[Weekday], zone: &Zone, at: DateTime<Utc>) -> Vec<Weekday> {
-    let shift = (at.date_naive() - zone.to_local(at).date()).num_days();
+/// Whose calendar a client's DaysOfWeek name (spec, RecurrencePattern: "days of week in UTC
+/// equivalent"; Time Zone Versioning: "DayOfWeek values in recurrence patterns must be
+/// given in UTC if the API version used is 8 or later"). Below 8 they are days of the
+/// server's zone, whose rules TMS then used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DaysOf {
+    Utc,
+    Server,
+}
+
+impl DaysOf {
+    pub fn of_client(version: u32) -> DaysOf {
+        if version >= 8 {
+            DaysOf::Utc
+        } else {
+            DaysOf::Server
+        }
+    }
+
+    /// The date of `at` in this calendar.
+    fn date_of(self, server: &Zone, at: DateTime<Utc>) -> chrono::NaiveDate {
+        match self {
+            DaysOf::Utc => at.date_naive(),
+            DaysOf::Server => server.to_local(at).date(),
+        }
+    }
+}
+
+/// Local weekdays as the days a client names them in its calendar, for a series whose first
+/// start is `at` (the inverse of [`RecurrenceRequest::localised`]).
+pub fn given_days(
+    days: &[Weekday],
+    zone: &Zone,
+    server: &Zone,
+    days_of: DaysOf,
+    at: DateTime<Utc>,
+) -> Vec<Weekday> {
+    let shift = (days_of.date_of(server, at) - zone.to_local(at).date()).num_days();
     days.iter().map(|d| shifted(*d, shift)).collect()
 }
 
@@ -336,23 +369,42 @@ mod tests {
         let req = RecurrenceRequest {
             pattern: weekly(vec![Sun], 2),
             end_utc: None,
-            days_in_utc: true,
+            days_of: DaysOf::Utc,
             exceptions: vec![],
         };
-        let p = req.localised(&sydney, first);
+        let p = req.localised(&sydney, &sydney, first);
         assert_eq!(p.days_of_week, vec![Mon]);
-        assert_eq!(utc_days(&p.days_of_week, &sydney, first), vec![Sun]);
+        assert_eq!(
+            given_days(&p.days_of_week, &sydney, &sydney, DaysOf::Utc, first),
+            vec![Sun]
+        );
+        // Below version 8: days of the server's zone (here Sydney's, Monday).
+        let server = RecurrenceRequest {
+            pattern: weekly(vec![Mon], 2),
+            days_of: DaysOf::Server,
+            ..req.clone()
+        };
+        assert_eq!(server.localised(&sydney, &sydney, first).days_of_week, vec![Mon]);
+        let oslo = Zone::named("Europe/Oslo").unwrap();
+        // The server in Sydney, the series in Oslo: Monday 06:00 in Sydney is Sunday 22:00
+        // in Oslo.
+        let early = utc("2026-06-14T20:00:00Z");
+        assert_eq!(server.localised(&oslo, &sydney, early).days_of_week, vec![Sun]);
+        assert_eq!(
+            given_days(&[Sun], &oslo, &sydney, DaysOf::Server, early),
+            vec![Mon]
+        );
         let slots = expand(&p, &sydney, first, Duration::hours(1)).unwrap();
         assert_eq!(slots[0].start, first);
         // The end date is read in the zone: 2026-06-21T20:00Z is already the 22nd there.
         let by_date = RecurrenceRequest {
             end_utc: Some(utc("2026-06-21T20:00:00Z")),
-            days_in_utc: false,
-            pattern: weekly(vec![Mon], 1),
+            days_of: DaysOf::Utc,
+            pattern: weekly(vec![Sun], 1),
             exceptions: vec![],
         };
         assert_eq!(
-            by_date.localised(&sydney, first).end,
+            by_date.localised(&sydney, &sydney, first).end,
             PatternEnd::ByDate(NaiveDate::from_ymd_opt(2026, 6, 22).unwrap())
         );
     }
