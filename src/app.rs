@@ -175,6 +175,7 @@ pub fn default_settings(b: &BookingConfig) -> Result<Settings, String> {
         recording_enabled: false,
         time_zone_rules_xml: None,
         time_zone: None,
+        zone_name: None,
         external_conference_xml: None,
         externally_hosted_dial_string: None,
         webex_sip_url: None,

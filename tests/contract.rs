@@ -366,3 +366,49 @@ fn an_old_client_saving_back_destroys_nothing_it_could_not_see() {
         }
     }
 }
+
+/// Without rules of its own a meeting is booked in its owner's zone (spec: "Use the time
+/// zone of the conference owner in Cisco TMS if no time zone rules are supplied"), else its
+/// first system's; clients of version 11 and later read the rules used on every read.
+#[test]
+fn meetings_without_rules_carry_the_rules_of_the_zone_they_were_booked_in() {
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: format!(
+                "[[user]]\nusername = \"carol\"\nemail = \"carol@example.com\"\ntime_zone = \"America/Chicago\"\nsite_admin = true\npassword_hash = \"{}\"\n",
+                bridgebook::directory::password::hash(PASSWORD).unwrap()
+            ),
+            ..Options::default()
+        },
+    );
+    let svc = Client::new(&s);
+    let carol = Client::as_user(&s, "carol", PASSWORD);
+    let rules_id = |c: &Client, id: &str| {
+        let read = c.get(id);
+        read.ok();
+        first(&read.body, "ConferenceTimeZoneRules").and_then(|r| first(&r, "Id"))
+    };
+    // svc has no zone: system 1's (Europe/Oslo).
+    let a = svc.save(&conference(60, 90, &tms(1)), "Strict");
+    a.ok();
+    let a = a.get("ConferenceId").unwrap();
+    assert_eq!(
+        rules_id(&svc, &a).as_deref(),
+        Some("W. Europe Standard Time")
+    );
+    // carol lives in Chicago: her zone, whatever the room's.
+    let b = carol.save(&conference(120, 150, &tms(1)), "Strict");
+    b.ok();
+    let b = b.get("ConferenceId").unwrap();
+    assert_eq!(
+        rules_id(&carol, &b).as_deref(),
+        Some("Central Standard Time")
+    );
+    // Version 10 clients know no rules.
+    let old = Client {
+        version: 10,
+        ..Client::new(&s)
+    };
+    assert!(old.get(&a).get("ConferenceTimeZoneRules").is_none());
+}

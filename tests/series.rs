@@ -317,14 +317,21 @@ fn weekly_days_near_midnight_are_utc_days() {
         let saved = client.save(&conf(title, "Sunday"), "Strict");
         saved.ok();
         assert_eq!(saved.get("StartTimeUTC"), Some(fmt(first)), "v{version}");
-        assert_eq!(saved.get("DayOfWeek").as_deref(), Some("Sunday"), "v{version}");
+        assert_eq!(
+            saved.get("DayOfWeek").as_deref(),
+            Some("Sunday"),
+            "v{version}"
+        );
         let starts: Vec<String> = occurrences(&c, 1, title).into_iter().map(|o| o.1).collect();
         let want: Vec<String> = (0..4).map(|w| fmt(first + Duration::weeks(w))).collect();
         assert_eq!(starts, want, "v{version}");
         // Moved aside so the next version's series finds the room free.
         let id = saved.get("ConferenceId").unwrap();
-        c.call("DeleteConferenceById", &format!("<ConferenceId>{id}</ConferenceId>"))
-            .ok();
+        c.call(
+            "DeleteConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .ok();
     }
     // A start on a day the pattern does not name: the answer says when the series really
     // starts, a time at which a meeting is booked.
@@ -335,5 +342,9 @@ fn weekly_days_near_midnight_are_utc_days() {
         .filter(|o| o.2 != "Deleted")
         .map(|o| o.1)
         .collect();
-    assert_eq!(saved.get("StartTimeUTC").as_ref(), starts.first(), "{starts:?}");
+    assert_eq!(
+        saved.get("StartTimeUTC").as_ref(),
+        starts.first(),
+        "{starts:?}"
+    );
 }

@@ -433,7 +433,11 @@ pub fn wire_of(c: &Conference, now: DateTime<Utc>, detail: Detail) -> w::Confere
             Bandwidth: Some(wire_bandwidth(s.ip_bandwidth)),
         }),
         ConferenceLanguage: s.language.clone(),
-        ConferenceTimeZoneRules: s.time_zone_rules_xml.as_deref().and_then(from_xml),
+        ConferenceTimeZoneRules: s
+            .time_zone_rules_xml
+            .as_deref()
+            .and_then(from_xml)
+            .or_else(|| named_zone_rules(s.zone_name.as_deref()?, c.start)),
         ConferenceState: Some(w::ConferenceStateOverride {
             Status: Some(if c.id < 0 {
                 we::ConferenceStatus::Pending
@@ -542,6 +546,14 @@ pub fn wire_of_booked(
     }
     out.RecurrencePattern = Some(pattern);
     out
+}
+
+/// The rules of the named zone a conference was booked in, for the years around it: what
+/// a client of version 11 and later reads when it sent no rules (TMS always answers them).
+fn named_zone_rules(name: &str, start: DateTime<Utc>) -> Option<w::ArrayOfTimeZoneRule> {
+    use chrono::Datelike;
+    let z = crate::domain::windows_zones::of_iana(name, start.year() - 1..=start.year() + 10)?;
+    Some(super::zone_rules::wire_rules(&z.rules, &z.display_name))
 }
 
 /// How to join, then who calls whom, each when there is something to say.

@@ -89,6 +89,17 @@ impl Booking {
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
         draft.owner = self.owner_for(conn, &draft.owner, existing.as_ref(), by)?;
         self.check_systems(conn, &draft.system_ids(), by)?;
+        if draft.settings.time_zone.is_none() {
+            let zone = super::series::zone_for(
+                conn,
+                None,
+                None,
+                draft.owner.id,
+                &draft.system_ids(),
+                &self.rules.time_zone,
+            )?;
+            draft.settings.zone_name = zone.name();
+        }
 
         let system_ids = draft.system_ids();
         lock_systems(conn, &system_ids)?;

@@ -85,11 +85,14 @@ pub(super) fn occurrence_at(
 }
 
 /// The zone a series is expanded in: its own rules, else the zone it was first expanded
-/// in, else its first system's, else the configured default.
+/// in, else its owner's (spec: "Use the time zone of the conference owner in Cisco TMS if no
+/// time zone rules are supplied with the booking"), else its first system's, else the
+/// configured default.
 pub(super) fn zone_for(
     conn: &mut DbConnection,
     c_rules: Option<&crate::domain::timezone::ZoneRules>,
     stored: Option<&StoredRecurrence>,
+    owner: i64,
     system_ids: &[i64],
     default: &str,
 ) -> Result<Zone, Error> {
@@ -98,6 +101,12 @@ pub(super) fn zone_for(
     }
     if let Some(name) = stored.and_then(|s| s.zone.as_deref()) {
         return Zone::named(name);
+    }
+    if let Some(zone) = crate::store::users::by_id(conn, owner)?
+        .and_then(|u| u.time_zone)
+        .and_then(|z| Zone::named(&z).ok())
+    {
+        return Ok(zone);
     }
     if let Some(first) = system_ids.first() {
         if let Some(zone) = systems::get(conn, *first)?
@@ -224,9 +233,13 @@ impl Booking {
             conn,
             draft.settings.time_zone.as_ref(),
             previous.as_ref(),
+            draft.owner.id,
             &draft.system_ids(),
             &self.rules.time_zone,
         )?;
+        if draft.settings.time_zone.is_none() {
+            draft.settings.zone_name = zone.name();
+        }
         let (pattern, end_utc) = match (&req.recurrence, &previous) {
             (Some(r), _) => (
                 r.localised(&zone, &server_zone(&self.rules.time_zone), draft.start),

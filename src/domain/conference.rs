@@ -222,6 +222,10 @@ pub struct Settings {
     /// The same rules, read.
     #[serde(default)]
     pub time_zone: Option<super::timezone::ZoneRules>,
+    /// Without rules of its own: the named zone the conference was booked in (its owner's,
+    /// else its first system's, else the server's), whose rules readers are given.
+    #[serde(default)]
+    pub zone_name: Option<String>,
     /// The ExternalConference element (WebEx / externally hosted) as the client sent it.
     pub external_conference_xml: Option<String>,
     pub externally_hosted_dial_string: Option<String>,

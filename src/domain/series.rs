@@ -384,12 +384,18 @@ mod tests {
             days_of: DaysOf::Server,
             ..req.clone()
         };
-        assert_eq!(server.localised(&sydney, &sydney, first).days_of_week, vec![Mon]);
+        assert_eq!(
+            server.localised(&sydney, &sydney, first).days_of_week,
+            vec![Mon]
+        );
         let oslo = Zone::named("Europe/Oslo").unwrap();
         // The server in Sydney, the series in Oslo: Monday 06:00 in Sydney is Sunday 22:00
         // in Oslo.
         let early = utc("2026-06-14T20:00:00Z");
-        assert_eq!(server.localised(&oslo, &sydney, early).days_of_week, vec![Sun]);
+        assert_eq!(
+            server.localised(&oslo, &sydney, early).days_of_week,
+            vec![Sun]
+        );
         assert_eq!(
             given_days(&[Sun], &oslo, &sydney, DaysOf::Server, early),
             vec![Mon]

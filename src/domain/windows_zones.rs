@@ -26,7 +26,26 @@ pub fn zone(id: &str, years: RangeInclusive<i32>) -> Result<WindowsZone, Error> 
             format!("'{id}' is not a time zone this server knows."),
         )
     })?;
-    let tz: Tz = windows.into();
+    Ok(rules_of(windows.into(), windows, years))
+}
+
+/// The rules of IANA zone `name` ("Europe/Oslo") for the years `years`, under the Windows
+/// id and display name CLDR maps it to (clients compare those), or its own name where CLDR
+/// has none.
+pub fn of_iana(name: &str, years: RangeInclusive<i32>) -> Option<WindowsZone> {
+    let tz = Tz::from_str(name.trim()).ok()?;
+    match WindowsTimezone::try_from(tz) {
+        Ok(windows) => Some(rules_of(tz, windows, years)),
+        Err(_) => {
+            let mut z = rules_of(tz, WindowsTimezone::Utc, years);
+            z.display_name = tz.name().to_string();
+            z.rules.id = tz.name().to_string();
+            Some(z)
+        }
+    }
+}
+
+fn rules_of(tz: Tz, windows: WindowsTimezone, years: RangeInclusive<i32>) -> WindowsZone {
     let mut rules: Vec<ZoneRule> = Vec::new();
     for year in years {
         let rule = year_rule(tz, year);
@@ -35,13 +54,13 @@ pub fn zone(id: &str, years: RangeInclusive<i32>) -> Result<WindowsZone, Error> 
         }
         rules.push(rule);
     }
-    Ok(WindowsZone {
+    WindowsZone {
         display_name: windows.description().to_string(),
         rules: ZoneRules {
             id: windows.name().to_string(),
             rules,
         },
-    })
+    }
 }
 
 fn same_rule(a: &ZoneRule, b: &ZoneRule) -> bool {
