@@ -6,7 +6,7 @@
 //! 6), and knobs: a fault code for every call, down (503), slow, and the capacity.
 use super::server::Running;
 use super::xmlrpc::{authenticated, failed, ok};
-use crate::bridges::xmlrpc::{members, Value};
+use super::xmlrpc::{members, Value};
 use actix_web::{web, HttpResponse};
 use std::sync::{Arc, Mutex};
 
