@@ -325,9 +325,11 @@ fn decode_value(value: &Node) -> Option<Value> {
     let scalar = || -> Option<&str> { typed.children.is_empty().then_some(typed.text.as_str()) };
     Some(match typed.name.as_str() {
         "i4" | "int" => Value::Int(parse_int(scalar()?)?),
+        // The specification has 0 and 1; the Cisco devices also take "true" and "false"
+        // (TelePresence Server API 4.3, Table 2).
         "boolean" => match scalar()?.trim() {
-            "1" => Value::Bool(true),
-            "0" => Value::Bool(false),
+            "1" | "true" => Value::Bool(true),
+            "0" | "false" => Value::Bool(false),
             _ => return None,
         },
         "string" => Value::Str(scalar()?.to_string()),
