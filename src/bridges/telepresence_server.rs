@@ -367,7 +367,11 @@ impl TelePresenceServer {
             settings.push(("conferenceName", Value::Str(name)));
         }
         settings.push(if m.max_participants > 0 {
-            ("maxParticipants", Value::Int(m.max_participants.into()))
+            (
+                "maxParticipants",
+                // A four-byte integer (Table 2, l.369).
+                Value::Int(i64::from(m.max_participants).min(i64::from(i32::MAX))),
+            )
         } else {
             ("maxParticipantsUnlimited", Value::Bool(true))
         });
