@@ -83,7 +83,7 @@ impl Limits {
         }
     }
 
-    /// The booking's rate in bits per second (Table 33 l.1247, Table 35 l.1274), within
+    /// The booking's rate in bits per second (Table 33 l.1247, Table 35 l.1276), within
     /// what the bridge accepts.
     pub fn call_bandwidth(&self, kbps: u32) -> i64 {
         (i64::from(kbps) * 1000).clamp(self.min_call_bandwidth, self.max_call_bandwidth)
@@ -148,7 +148,7 @@ pub fn call_state(connection_state: &str) -> CallState {
     }
 }
 
-/// A conference URI may hold `0-9 a-z A-Z . _ - @` (l.456-463) and 80 characters.
+/// A conference URI may hold `0-9 a-z A-Z . _ - @` (l.458-463) and 80 characters.
 fn usable_uri(uri: &str) -> bool {
     !uri.is_empty()
         && uri.chars().count() <= 80

@@ -177,7 +177,7 @@ pub fn limit(p: &Value, name: &str) -> Checked<Option<Limit>> {
     }
 }
 
-/// A conference or participant URI: `0-9 a-z A-Z . _ - @`, at most one `@` (l.456-463).
+/// A conference or participant URI: `0-9 a-z A-Z . _ - @`, at most one `@` (l.458-463).
 pub fn valid_uri(uri: &str) -> bool {
     !uri.is_empty()
         && uri

@@ -303,7 +303,7 @@ fn media(v: &Value, path: &str) -> Checked<Media> {
 }
 
 /// The `URIs` array of a create or modify (Table 72 l.1839, Table 82 l.2062): at most two
-/// definitions (Table 33 each), valid URI characters (l.456-463), a URI used twice only on
+/// definitions (Table 33 each), valid URI characters (l.458-463), a URI used twice only on
 /// this conference with different PINs of which one at most is blank (l.503-510), and no
 /// URI another conference holds (18, duplicate URI, l.3663).
 fn uris(st: &State, p: &Value, except: Option<&str>) -> Checked<Option<Vec<Uri>>> {
