@@ -14,8 +14,8 @@
 //! every call, and the pool's capacity, which may shrink.
 use super::server::Running;
 use super::xmlrpc::{authenticated, failed};
+use super::xmlrpc::{members, Value};
 use crate::bridges::service_cost::Resources;
-use crate::bridges::xmlrpc::{members, Value};
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
