@@ -1,6 +1,7 @@
 //! Answers of the simulated XML-RPC APIs (TelePresence Server, Conductor), which take the
 //! credentials in every call.
-use crate::bridges::xmlrpc::{fault, method_response, parse_call, Value};
+use crate::bridges::xmlrpc::{fault, method_response, parse_call};
+pub use crate::bridges::xmlrpc::{members, Value};
 use actix_web::HttpResponse;
 
 pub fn ok(v: Value) -> HttpResponse {
