@@ -87,9 +87,12 @@ fn resources_json(r: &Resources) -> serde_json::Value {
 /// l.1215: the alias "must not include a regular expression": any of the characters that
 /// make one is refused as a validation error.
 fn looks_like_a_regex(alias: &str) -> bool {
-    alias
-        .chars()
-        .any(|c| matches!(c, '*' | '?' | '[' | ']' | '(' | ')' | '^' | '$' | '|' | '\\' | '{' | '}'))
+    alias.chars().any(|c| {
+        matches!(
+            c,
+            '*' | '?' | '[' | ']' | '(' | ')' | '^' | '$' | '|' | '\\' | '{' | '}'
+        )
+    })
 }
 
 /// `GET /api/4.0/servicecost/<alias>` (ServiceCost Operation, l.1209-1257).

@@ -328,7 +328,8 @@ pub(crate) struct InFlight<'a>(&'a Sim);
 impl<'a> InFlight<'a> {
     fn enter(sim: &'a Sim) -> InFlight<'a> {
         if sim.in_flight.fetch_add(1, Ordering::SeqCst) > 0 {
-            sim.lock().violation("a request while another was in flight");
+            sim.lock()
+                .violation("a request while another was in flight");
         }
         InFlight(sim)
     }

@@ -102,11 +102,7 @@ pub fn opt_bool(p: &Value, name: &str) -> Result<Option<bool>, Fault> {
 }
 
 /// An optional String parameter that takes one of `allowed` (102 otherwise).
-pub fn opt_enum<'a>(
-    p: &'a Value,
-    name: &str,
-    allowed: &[&str],
-) -> Result<Option<&'a str>, Fault> {
+pub fn opt_enum<'a>(p: &'a Value, name: &str, allowed: &[&str]) -> Result<Option<&'a str>, Fault> {
     match opt_str(p, name)? {
         Some(s) if !allowed.contains(&s) => Err(invalid(name)),
         other => Ok(other),
@@ -179,12 +175,22 @@ mod tests {
             opt_minutes(&p, "factoryMaxDurationMinutes").unwrap_err(),
             malformed("factoryMaxDurationMinutes")
         );
-        assert_eq!(opt_minutes(&p, "factoryMinDurationMinutes").unwrap_err().code, 102);
+        assert_eq!(
+            opt_minutes(&p, "factoryMinDurationMinutes")
+                .unwrap_err()
+                .code,
+            102
+        );
         assert_eq!(opt_pin(&p, "factoryOverridePIN").unwrap_err().code, 13);
-        assert_eq!(opt_pin(&p, "factoryOverrideGuestPIN").unwrap_err().code, 102);
+        assert_eq!(
+            opt_pin(&p, "factoryOverrideGuestPIN").unwrap_err().code,
+            102
+        );
         assert_eq!(opt_bool(&p, "locked").unwrap_err().code, 103);
         assert_eq!(
-            opt_enum(&p, "factoryLayout", &["equal", "active"]).unwrap_err().code,
+            opt_enum(&p, "factoryLayout", &["equal", "active"])
+                .unwrap_err()
+                .code,
             102
         );
         assert_eq!(

@@ -7,12 +7,12 @@
 //! `participantProtocol`, `callState` and `disconnectReason` of a participant, and
 //! `enumerateID` paging of enumerations (the document's fault 16, l.973).
 use super::params::{
-    fault, invalid, malformed, missing, opt_bool, opt_enum, opt_int, opt_minutes, opt_pin,
-    opt_str, req_str, unknown, Fault,
+    fault, invalid, malformed, missing, opt_bool, opt_enum, opt_int, opt_minutes, opt_pin, opt_str,
+    req_str, unknown, Fault,
 };
 use super::{
-    capacity::dimension, knobs, over_rate, Conference, InFlight, Leg, Participant, Resources,
-    Sim, State,
+    capacity::dimension, knobs, over_rate, Conference, InFlight, Leg, Participant, Resources, Sim,
+    State,
 };
 use crate::sim::xmlrpc::{authenticated, failed, members, Value};
 use actix_web::{web, HttpResponse};
@@ -615,7 +615,9 @@ fn enumerate_participants(st: &mut State, p: &Value) -> Reply {
         .iter()
         .flat_map(|i| {
             let c = &st.conferences[*i];
-            c.participants.iter().map(move |q| participant(c, q, now, answer))
+            c.participants
+                .iter()
+                .map(move |q| participant(c, q, now, answer))
         })
         .collect();
     let (start, end, next) = page(st, p, all.len())?;
@@ -669,7 +671,10 @@ fn webex_add(st: &mut State, p: &Value) -> Reply {
     }
     // l.513: 0-9, *, # and the comma.
     if let Some(dtmf) = opt_str(p, "dtmf")? {
-        if !dtmf.chars().all(|c| c.is_ascii_digit() || "*#,".contains(c)) {
+        if !dtmf
+            .chars()
+            .all(|c| c.is_ascii_digit() || "*#,".contains(c))
+        {
             return Err(invalid("dtmf"));
         }
     }
