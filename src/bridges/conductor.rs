@@ -717,7 +717,7 @@ mod tests {
             ("an hour from now", 0, 3600, 60),
             ("a second over the minute", 0, 3601, 61),
             ("over already", 0, -5, 1),
-            ("running 30 min, 30.5 to go", 1800, 1830, 62),
+            ("running 30 min, 30.5 to go", 1800, 1830, 61),
             ("running 10 s, 50 to go", 10, 50, 1),
         ];
         for (name, elapsed, remaining, want) in table {

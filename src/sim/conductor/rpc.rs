@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 
 type Reply = Result<Value, Fault>;
 
+/// How the simulator answers one method.
+type Method = fn(&mut State, &Value) -> Reply;
+
 /// l.2403: "Conference create events per second <= 2".
 const CREATES_PER_SECOND: usize = 2;
 /// l.2404: "Conference join events per second <= 8".
@@ -60,7 +63,7 @@ pub async fn rpc(body: String, sim: web::Data<Sim>) -> HttpResponse {
 }
 
 fn dispatch(st: &mut State, method: &str, p: &Value) -> Reply {
-    let (known, answer): (&[&str], fn(&mut State, &Value) -> Reply) = match method {
+    let (known, answer): (&[&str], Method) = match method {
         "factory.conferencecreate" => (CREATE, create),
         "factory.conferencemodify" => (MODIFY, modify),
         // l.240-242: conference.end is conference.destroy.
