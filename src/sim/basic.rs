@@ -23,9 +23,6 @@ pub fn carries(req: &HttpRequest, user: &str, password: &str) -> bool {
     };
     String::from_utf8(decoded)
         .ok()
-        .and_then(|s| {
-            s.split_once(':')
-                .map(|(u, p)| u == user && p == password)
-        })
+        .and_then(|s| s.split_once(':').map(|(u, p)| u == user && p == password))
         .unwrap_or(false)
 }

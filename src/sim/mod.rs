@@ -1,8 +1,8 @@
 //! Simulators of the bridges bookings are driven to, for tests and the demo: each serves
 //! the documented API bridgebook uses, with its rules, faults and limits.
+pub mod basic;
 pub mod cms;
 pub mod conductor;
-pub mod basic;
 mod form;
 pub mod pexip;
 mod server;
