@@ -21,9 +21,9 @@ pub fn for_bridge(b: &StoredBridge) -> Result<Arc<dyn Adapter>, String> {
         Family::TelePresenceServer => {
             Arc::new(TelePresenceServer::new(address, user, password).with_tls(&tls))
         }
-        Family::Pexip => Arc::new(
-            Pexip::new(address, user, password, b.system_location.clone()).with_tls(&tls),
-        ),
+        Family::Pexip => {
+            Arc::new(Pexip::new(address, user, password, b.system_location.clone()).with_tls(&tls))
+        }
         Family::Conductor => Arc::new(Conductor::new(address, user, password).with_tls(&tls)),
     })
 }

@@ -52,14 +52,13 @@ pub fn of(c: &Conference, systems: &[System], installation: &str) -> Option<Meet
 pub fn bandwidth_kbps(c: &Conference) -> u32 {
     const HIGHEST: u32 = 6144;
     let s = &c.settings;
-    s.ip_bandwidth
-        .kbps()
-        .or(s.bandwidth.kbps())
-        .unwrap_or(if s.ip_bandwidth == Bandwidth::Max || s.bandwidth == Bandwidth::Max {
+    s.ip_bandwidth.kbps().or(s.bandwidth.kbps()).unwrap_or(
+        if s.ip_bandwidth == Bandwidth::Max || s.bandwidth == Bandwidth::Max {
             HIGHEST
         } else {
             768
-        })
+        },
+    )
 }
 
 /// Whom the bridge calls at the start (spec, ConferenceType): Automatic Call Launch "connect
@@ -86,11 +85,7 @@ pub fn calls(c: &Conference, systems: &[System]) -> Vec<Call> {
     for p in &c.participants {
         match p.call_type.direction() {
             Direction::System if kind == ConferenceType::AutomaticCallLaunch => {
-                if let Some(call) = systems
-                    .iter()
-                    .find(|s| s.id == p.id)
-                    .and_then(room_call)
-                {
+                if let Some(call) = systems.iter().find(|s| s.id == p.id).and_then(room_call) {
                     push(call);
                 }
             }
@@ -232,11 +227,11 @@ mod tests {
             owner: Owner::default(),
             settings,
             participants: vec![
-            participant(1, CallType::Tms, None),
-            participant(2, CallType::Tms, None),
-            participant(3, CallType::Tms, None),
-            participant(-1, CallType::SipDialOut, Some("guest@example.com")),
-            participant(-2, CallType::IpVideoDialIn, None),
+                participant(1, CallType::Tms, None),
+                participant(2, CallType::Tms, None),
+                participant(3, CallType::Tms, None),
+                participant(-1, CallType::SipDialOut, Some("guest@example.com")),
+                participant(-2, CallType::IpVideoDialIn, None),
             ],
             external_source_id: None,
             external_primary_key: None,
@@ -269,8 +264,14 @@ mod tests {
                     "guest@example.com/sip",
                 ],
             ),
-            (ConferenceType::OneButtonToPush, vec!["guest@example.com/sip"]),
-            (ConferenceType::ManualCallLaunch, vec!["guest@example.com/sip"]),
+            (
+                ConferenceType::OneButtonToPush,
+                vec!["guest@example.com/sip"],
+            ),
+            (
+                ConferenceType::ManualCallLaunch,
+                vec!["guest@example.com/sip"],
+            ),
             (ConferenceType::NoConnect, vec![]),
             (ConferenceType::ReservationOnly, vec![]),
         ];
@@ -338,7 +339,10 @@ mod tests {
         for (r, want) in table {
             assert_eq!(conference_of("0a1b2c3d", r), want, "{r}");
         }
-        assert_eq!(conference_of("0a1b2c3d", &reference("0a1b2c3d", 7)), Some(7));
+        assert_eq!(
+            conference_of("0a1b2c3d", &reference("0a1b2c3d", 7)),
+            Some(7)
+        );
     }
 
     #[test]

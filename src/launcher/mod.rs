@@ -11,8 +11,8 @@ use crate::bridges::{BridgeError, Price};
 use crate::domain::Error;
 use crate::planner::CapacityModel;
 use crate::store::bridges::{self, StoredBridge};
-use crate::store::{conferences, systems};
 use crate::store::jobs::{self, Job, Kind};
+use crate::store::{conferences, systems};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -176,7 +176,11 @@ impl Worker {
                 .filter(|p| p.call_type.direction() == crate::domain::Direction::System)
                 .map(|p| p.id)
                 .collect();
-            Ok((c, bridges::get(conn, job.bridge_id)?, systems::many(conn, &ids)?))
+            Ok((
+                c,
+                bridges::get(conn, job.bridge_id)?,
+                systems::many(conn, &ids)?,
+            ))
         })?;
         let reference = meeting::reference(&self.installation, job.conference_id);
         let Some(bridge) = bridge else {
