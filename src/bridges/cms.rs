@@ -118,7 +118,9 @@ pub fn objects(xml: &str, tag: &str) -> Vec<Object> {
                 }
             }
             Ok(Event::End(_)) => {
-                if path.pop().is_none() {
+                // Nothing open inside the object: this closes the object itself.
+                let closes_object = path.pop().is_none();
+                if closes_object {
                     out.extend(current.take());
                 }
             }
@@ -537,7 +539,8 @@ impl Cms {
     ) -> Result<(), BridgeError> {
         let deadline = Instant::now() + SETTLE;
         let mut waiting: Vec<(usize, String)> = placed.to_vec();
-        while !waiting.is_empty() && Instant::now() < deadline {
+        // At least one look, however long placing them took.
+        while !waiting.is_empty() {
             std::thread::sleep(POLL);
             let mut still = Vec::new();
             for (i, id) in waiting {
@@ -557,6 +560,9 @@ impl Cms {
                 }
             }
             waiting = still;
+            if Instant::now() >= deadline {
+                break;
+            }
         }
         Ok(())
     }

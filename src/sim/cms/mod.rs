@@ -115,6 +115,10 @@ pub struct State {
     /// coSpace names another client deletes, one before each coSpace page after the first
     /// is answered, so pages shift under a client reading them (§4.2.2, l.1020).
     pub removed_between_pages: Vec<String>,
+    /// The calls a GET /calls lists end right after it answers, as when their last
+    /// participants leave at that moment: a client that then deletes them meets
+    /// callDoesNotExist (l.1149).
+    pub calls_end_after_listing: bool,
     rng: u64,
 }
 
@@ -138,6 +142,7 @@ impl Default for State {
             leg_page: CALL_LEG_PAGE,
             min_passcode_length: 0,
             removed_between_pages: vec![],
+            calls_end_after_listing: false,
             rng: 0x853c_49e6_748f_ea9b,
         }
     }
@@ -470,10 +475,12 @@ impl State {
             .filter(|c| !tenant && space.is_none_or(|s| c.co_space == *s))
             .cloned()
             .collect();
-        let items: Vec<String> = page(&list, q, CALL_PAGE)?
-            .iter()
-            .map(|c| self.call_summary(c))
-            .collect();
+        let shown = page(&list, q, CALL_PAGE)?;
+        let items: Vec<String> = shown.iter().map(|c| self.call_summary(c)).collect();
+        if self.calls_end_after_listing {
+            self.calls.retain(|c| !shown.iter().any(|s| s.id == c.id));
+            self.legs.retain(|l| !shown.iter().any(|s| s.id == l.call));
+        }
         Ok(xml::collection("calls", list.len(), &items))
     }
 
