@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// The server's own page limits (§4.2.2, l.1040-1042): "/api/v1/coSpaces - 20",
+/// The server's own page limits (§4.2.2, l.1039-1042): "/api/v1/coSpaces - 20",
 /// "/api/v1/calls - 10".
 const CO_SPACE_PAGE: usize = 20;
 const CALL_PAGE: usize = 10;
@@ -224,7 +224,7 @@ impl State {
     }
 
     /// coSpaces in list order. The document does not say which order its "notional
-    /// complete list" has (§4.2.1, l.1008); the simulator lists by name, so objects added
+    /// complete list" has (§4.2.1, l.1010); the simulator lists by name, so objects added
     /// or removed anywhere shift the pages after them (l.1020).
     fn listed_co_spaces(&self, filter: &str) -> Vec<&CoSpace> {
         let filter = filter.to_lowercase();
@@ -605,7 +605,7 @@ impl State {
     fn post_leg(&mut self, call: usize, form: &[(String, String)]) -> Answer {
         let read = rules::read(rules::CALL_LEG, &[], form).map_err(bad)?;
         self.take_unknown(&read);
-        // remoteParty is marked mandatory (*) (l.2620; §4.3.2, l.1097).
+        // remoteParty is marked mandatory (*) (l.2620; §4.3.2, l.1098).
         let Some(remote) = read.get("remoteParty").filter(|r| !r.trim().is_empty()) else {
             return Err(bad(parameter("remoteParty")));
         };
