@@ -127,7 +127,7 @@ static class Flow
 
     static void Run(SoapProtocolVersion version, int n)
     {
-        string label = version == SoapProtocolVersion.Soap12 ? "SOAP 1.2" : "SOAP 1.1";
+        string label = version == SoapProtocolVersion.Soap12 ? ".NET, SOAP 1.2" : ".NET, SOAP 1.1";
         Console.WriteLine("--- " + label);
         var b = Service(version);
         DateTime today = DateTime.UtcNow.Date;
