@@ -3,8 +3,8 @@
 //! real TMS's API-9 WSDL, and PHP's SoapClient in WSDL mode. Each client program under
 //! tests/clients/{dotnet,php} checks its own answers and exits non-zero on any mismatch.
 //!
-//! BB_TEST_MONO names the `mono` binary (`wsdl` and `mcs` are taken from its
-//! directory), BB_TEST_PHP the `php` binary with the soap and dom extensions. Unset,
+//! BRIDGEBOOK_TEST_MONO names the `mono` binary (`wsdl` and `mcs` are taken from its
+//! directory), BRIDGEBOOK_TEST_PHP the `php` binary with the soap and dom extensions. Unset,
 //! the test says so and does nothing; under CI that is an error (see .ci/run). (Not
 //! BRIDGEBOOK_*: the service reads every BRIDGEBOOK_* variable as configuration and refuses
 //! unknown keys, and the harness passes its environment on to the service.)
@@ -109,7 +109,7 @@ struct Mono {
 }
 
 fn mono() -> Option<Mono> {
-    let mono = tool("BB_TEST_MONO", "Mono (mono-devel)")?;
+    let mono = tool("BRIDGEBOOK_TEST_MONO", "Mono (mono-devel)")?;
     let dir = mono.parent().unwrap_or(Path::new("")).to_path_buf();
     Some(Mono {
         wsdl: dir.join("wsdl"),
@@ -179,7 +179,7 @@ fn dotnet_proxy_of_a_real_api9_wsdl() {
 #[test]
 fn php_soapclient_of_the_served_wsdl() {
     let Some(php) = tool(
-        "BB_TEST_PHP",
+        "BRIDGEBOOK_TEST_PHP",
         "PHP with soap and dom (php-cli, php-soap, php-xml)",
     ) else {
         return;

@@ -17,6 +17,8 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         // Test settings, not configuration keys.
         .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
         .env_remove("BRIDGEBOOK_TEST_PYTHON")
+        .env_remove("BRIDGEBOOK_TEST_MONO")
+        .env_remove("BRIDGEBOOK_TEST_PHP")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

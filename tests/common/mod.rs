@@ -220,6 +220,8 @@ password_hash = "{hash}"
             .env("BRIDGEBOOK_LOG", level)
             .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
             .env_remove("BRIDGEBOOK_TEST_PYTHON")
+            .env_remove("BRIDGEBOOK_TEST_MONO")
+            .env_remove("BRIDGEBOOK_TEST_PHP")
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
