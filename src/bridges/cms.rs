@@ -280,12 +280,7 @@ impl Adapter for Cms {
             .into_iter()
             .map(|l| l.get("remoteParty").to_string())
             .collect();
-        for address in m
-            .calls
-            .iter()
-            .map(|c| &c.address)
-            .filter(|a| !called.contains(a))
-        {
+        for address in m.calls.iter().map(|c| &c.address).filter(|a| !called.contains(a)) {
             self.send(
                 "POST",
                 &format!("/calls/{call}/callLegs"),

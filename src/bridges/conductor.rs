@@ -279,12 +279,7 @@ impl Adapter for Conductor {
             .iter()
             .filter_map(|p| p.str("address"))
             .collect();
-        for address in m
-            .calls
-            .iter()
-            .map(|c| &c.address)
-            .filter(|a| !called.contains(&a.as_str()))
-        {
+        for address in m.calls.iter().map(|c| &c.address).filter(|a| !called.contains(&a.as_str())) {
             self.call(
                 "participant.add",
                 vec![

@@ -236,10 +236,7 @@ impl Adapter for TelePresenceServer {
             }
             let page = self.call("flex.conference.enumerate", params)?;
             for c in page.array("conferences") {
-                if let Some(r) = c
-                    .str("conferenceReference")
-                    .filter(|r| r.starts_with(prefix))
-                {
+                if let Some(r) = c.str("conferenceReference").filter(|r| r.starts_with(prefix)) {
                     found.push(r.to_string());
                 }
             }
