@@ -1,6 +1,8 @@
 //! The Management API over HTTP: Basic auth on every request, one request at a time per
-//! Management Node, JSON in and out, lists followed page by page, and failures mapped to
-//! [`BridgeError`] without ever carrying the password.
+//! Management Node, JSON in and out (commands form-encoded, as the guide sends them), lists
+//! followed page by page through `meta.next`, and failures mapped to [`BridgeError`] without
+//! ever carrying the password. Line numbers ("l.NNN") are those of
+//! `shared/spec/pexip-infinity-management-api-v14.txt`.
 use crate::bridges::tls::ClientTls;
 use crate::bridges::BridgeError;
 use serde_json::Value;
@@ -9,11 +11,17 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 pub const TIMEOUT: Duration = Duration::from_secs(10);
-/// Modest pages: the guide warns that large ones load the Management Node.
-const PAGE: &str = "100";
-/// Enough pages for any list the adapter reads; a server that ignored `offset` would
-/// otherwise be followed for ever.
-const MAX_PAGES: usize = 50;
+/// Lists are read in the default pages of 20 (l.2071): the guide warns that large pages
+/// load the Management Node (l.2087). This many pages is far beyond any list the adapter
+/// reads; it only stops a server that keeps answering the same `next` for ever.
+const MAX_PAGES: usize = 10_000;
+
+/// A request body: configuration takes JSON objects (l.322), the commands' examples send
+/// form fields (`data={...}`, l.1764).
+enum Body<'a> {
+    Json(&'a Value),
+    Form(&'a [(&'a str, &'a str)]),
+}
 
 pub struct Api {
     base: String,
@@ -81,7 +89,7 @@ impl Api {
         method: &str,
         path: &str,
         query: &[(&str, &str)],
-        body: Option<&Value>,
+        body: Option<Body>,
     ) -> Result<(u16, Option<String>, String), BridgeError> {
         let mut req = self
             .agent
@@ -93,9 +101,10 @@ impl Api {
         }
         let _turn = self.gate.lock().unwrap_or_else(|p| p.into_inner());
         let sent = match body {
-            Some(b) => req
+            Some(Body::Json(b)) => req
                 .set("Content-Type", "application/json")
                 .send_string(&b.to_string()),
+            Some(Body::Form(fields)) => req.send_form(fields),
             None => req.call(),
         };
         let what = format!("{method} {path}");
@@ -147,12 +156,12 @@ impl Api {
         }
     }
 
-    /// Every object of a collection matching `query`, page after page.
+    /// Every object of a collection matching `query`, page after page: each page's
+    /// `meta.next` is the next one's URI (l.1272-1278, l.2069-2079).
     pub fn list(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, BridgeError> {
-        let mut q: Vec<(&str, &str)> = query.to_vec();
-        q.push(("limit", PAGE));
-        let mut page = self.get(path, &q)?;
+        let mut page = self.get(path, query)?;
         let mut out = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for _ in 0..MAX_PAGES {
             let Some(p) = page else {
                 return Err(BridgeError::Refused {
@@ -163,8 +172,12 @@ impl Api {
             if let Some(objects) = p["objects"].as_array() {
                 out.extend(objects.iter().cloned());
             }
+            let empty = p["objects"].as_array().is_none_or(|o| o.is_empty());
             match p["meta"]["next"].as_str() {
-                Some(next) if !next.is_empty() => page = self.get(&path_of(next), &[])?,
+                Some(next) if !next.is_empty() && !empty && !seen.iter().any(|s| s == next) => {
+                    seen.push(next.to_string());
+                    page = self.get(&path_of(next), &[])?;
+                }
                 _ => return Ok(out),
             }
         }
@@ -173,7 +186,7 @@ impl Api {
 
     /// Creates an object; answers the new object's path from the Location header.
     pub fn post(&self, path: &str, body: &Value) -> Result<Option<String>, BridgeError> {
-        match self.send("POST", path, &[], Some(body))? {
+        match self.send("POST", path, &[], Some(Body::Json(body)))? {
             (404, _, _) => Err(BridgeError::Refused {
                 code: "404".into(),
                 message: format!("POST {path}: no such collection"),
@@ -183,7 +196,7 @@ impl Api {
     }
 
     pub fn patch(&self, path: &str, body: &Value) -> Result<(), BridgeError> {
-        match self.send("PATCH", path, &[], Some(body))? {
+        match self.send("PATCH", path, &[], Some(Body::Json(body)))? {
             (404, _, _) => Err(BridgeError::Refused {
                 code: "404".into(),
                 message: format!("PATCH {path}: the object is gone"),
@@ -205,21 +218,30 @@ impl Api {
         self.send("DELETE", path, &[], None).map(|_| ())
     }
 
-    /// Runs a command; answers its `data`, or its `message` as a refusal.
-    pub fn command(&self, path: &str, body: &Value) -> Result<Value, BridgeError> {
-        let (code, _, text) = self.send("POST", path, &[], Some(body))?;
+    /// Runs a command with form fields, as the guide's examples send them (l.1764); answers
+    /// its `data` when its `status` is "success". A command that ran and failed
+    /// (`"status": "error"` with a `message`, l.1731-1736) is refused with code "error"; a
+    /// request the command cannot take is refused with its HTTP status.
+    pub fn command(&self, path: &str, fields: &[(&str, &str)]) -> Result<Value, BridgeError> {
+        let (code, _, text) = self.send("POST", path, &[], Some(Body::Form(fields)))?;
         let reply: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        let ok = code != 404 && matches!(reply["status"].as_str(), Some("success") | None);
-        if ok {
+        if code == 404 {
+            return Err(BridgeError::Refused {
+                code: "404".into(),
+                message: format!("POST {path}: no such command"),
+            });
+        }
+        if reply["status"].as_str() == Some("success") {
             return Ok(reply["data"].clone());
         }
         let message = reply["message"]
             .as_str()
             .or(reply["error"].as_str())
-            .unwrap_or("command failed");
+            .filter(|m| !m.is_empty())
+            .unwrap_or("the command failed without a message");
         Err(BridgeError::Refused {
-            code: code.to_string(),
-            message: self.scrub(&format!("POST {path}: {message}")),
+            code: "error".into(),
+            message: self.scrub(message),
         })
     }
 }

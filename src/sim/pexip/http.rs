@@ -1,5 +1,6 @@
 //! The HTTP face: Basic auth, fault knobs, the in-flight count, and routing of the
-//! configuration, status and command families.
+//! configuration, status, history and command families (the paths of l.236-285, l.961-978,
+//! l.1435-1440 and l.1686-1704 of `shared/spec/pexip-infinity-management-api-v14.txt`).
 use super::query::page;
 use super::store::{ApiError, Patched, Res};
 use super::{lock, FaultAction, JournalEntry, State};
@@ -10,14 +11,16 @@ use std::sync::{Arc, Mutex};
 
 pub struct Sim {
     state: Arc<Mutex<State>>,
-    auth: String,
+    username: String,
+    password: String,
 }
 
 impl Sim {
     pub fn new(state: Arc<Mutex<State>>, username: &str, password: &str) -> Sim {
         Sim {
             state,
-            auth: crate::bridges::basic_auth(username, password),
+            username: username.to_string(),
+            password: password.to_string(),
         }
     }
 }
@@ -88,11 +91,9 @@ pub async fn handle(req: HttpRequest, body: web::Bytes, sim: web::Data<Sim>) -> 
                 Reply::json(503, json!({"error": "Service Unavailable"})),
             );
         }
-        let given = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok());
-        if given != Some(sim.auth.as_str()) {
+        // "All access to the management API is authenticated" (l.183), with the web admin
+        // user's credentials (l.185) sent as `auth=(user, password)` (l.378).
+        if !crate::sim::basic::carries(&req, &sim.username, &sim.password) {
             s.counters.unauthorized += 1;
             journal(&mut s, 401);
             return HttpResponse::Unauthorized()
@@ -180,6 +181,8 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, ctype: &str, body
     let Some(rest) = path.strip_prefix("/api/admin/") else {
         return Reply::json(404, json!({}));
     };
+    // The methods of each family: configuration GET/POST/PATCH/DELETE (l.310-314), status
+    // and history GET (l.992-993, l.1446-1447), commands POST (l.1726-1727). No PUT.
     if method == "PUT" {
         return Reply::json(405, json!({}));
     }
@@ -192,6 +195,8 @@ fn route(s: &mut State, method: &str, path: &str, query: &str, ctype: &str, body
         },
         ["status", "v1", tail @ ..] if method == "GET" => status(s, path, &query, tail),
         ["status", "v1", ..] => Reply::json(405, json!({})),
+        ["history", "v1", tail @ ..] if method == "GET" => history(s, path, &query, tail),
+        ["history", "v1", ..] => Reply::json(405, json!({})),
         ["command", "v1", group, command] if method == "POST" => {
             let args = arguments(ctype, body);
             run_command(s, group, command, &args)
@@ -206,7 +211,8 @@ fn json_body(body: &[u8]) -> Result<Value, Reply> {
         .map_err(|_| Reply::json(400, json!({"error": "Invalid JSON body."})))
 }
 
-/// Command bodies come form-encoded (as the guide's examples send them) or as JSON.
+/// Command bodies come form-encoded (the examples' `data={...}`, l.1764) or as JSON
+/// (`json.dumps`, l.2025).
 fn arguments(ctype: &str, body: &[u8]) -> Value {
     let text = String::from_utf8_lossy(body);
     if !ctype.starts_with("application/x-www-form-urlencoded") {
@@ -228,28 +234,8 @@ fn configuration(
     body: &[u8],
 ) -> Reply {
     match (method, tail) {
-        ("GET", []) => {
-            let mut fields: Vec<&str> = res.fields().to_vec();
-            fields.push("id");
-            page(path, query, s.store.views(res), &fields)
-                .map_or_else(Reply::from, |v| Reply::json(200, v))
-        }
-        ("GET", ["schema"]) => {
-            let fields: serde_json::Map<String, Value> = res
-                .fields()
-                .iter()
-                .map(|f| (f.to_string(), json!({})))
-                .collect();
-            let filtering: serde_json::Map<String, Value> = res
-                .fields()
-                .iter()
-                .map(|f| (f.to_string(), json!(1)))
-                .collect();
-            Reply::json(
-                200,
-                json!({"fields": fields, "filtering": filtering, "ordering": res.fields()}),
-            )
-        }
+        ("GET", []) => page(path, query, s.store.views(res), res.filterable())
+            .map_or_else(Reply::from, |v| Reply::json(200, v)),
         ("POST", []) => {
             if res == Res::Conference {
                 s.counters.conference_posts += 1;
@@ -259,6 +245,8 @@ fn configuration(
                 Err(r) => return r,
             };
             match s.store.create(res, &body) {
+                // "The response to the POST method will contain a Location header which
+                // contains the REST URI of the newly created resource" (l.326).
                 Ok(id) => Reply {
                     status: 201,
                     body: None,
@@ -267,6 +255,8 @@ fn configuration(
                 Err(e) => e.into(),
             }
         }
+        // Many objects at once: `resource_uri` for those that exist, none for new ones
+        // (l.340-344).
         ("PATCH", []) => {
             let body = match json_body(body) {
                 Ok(b) => b,
@@ -289,6 +279,7 @@ fn configuration(
             }
             Reply::empty(202)
         }
+        // "all the resource objects will be deleted" (l.348).
         ("DELETE", []) => {
             s.counters.root_deletes += 1;
             s.store
@@ -327,46 +318,35 @@ fn patch_counted(s: &mut State, res: Res, id: u64, body: &Value) -> Result<(), A
     Ok(())
 }
 
+/// One object of a list by its id (l.980-986).
+fn one(objects: Vec<Value>, id: &str) -> Reply {
+    objects
+        .into_iter()
+        .find(|o| {
+            o["id"].as_str() == Some(id) || o["id"].as_u64().is_some_and(|n| id.parse() == Ok(n))
+        })
+        .map_or_else(|| ApiError::not_found().into(), |o| Reply::json(200, o))
+}
+
 fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) -> Reply {
+    // Status lists page and filter as configuration lists do (l.995-997).
     let listed = |objects: Vec<Value>, fields: &[&str]| {
         page(path, query, objects, fields).map_or_else(Reply::from, |v| Reply::json(200, v))
     };
-    let one = |objects: Vec<Value>, id: &str| {
-        objects
-            .into_iter()
-            .find(|o| {
-                o["id"].as_str() == Some(id)
-                    || o["id"].as_u64().is_some_and(|n| id.parse() == Ok(n))
-            })
-            .map_or_else(|| ApiError::not_found().into(), |o| Reply::json(200, o))
-    };
     let live = &s.live;
     match tail {
-        ["conference"] => listed(
-            live.instances(),
-            &[
-                "id",
-                "name",
-                "service_type",
-                "is_locked",
-                "start_time",
-                "tag",
-            ],
-        ),
+        // Filtered by `service_type` (l.1040) or by name.
+        ["conference"] => listed(live.instances(), &["name", "service_type", "tag"]),
         ["conference", id] => one(live.instances(), id),
+        // "supplying a query parameter to specify the VMR": `?conference=VMR_1` (l.1049-1057).
         ["participant"] => listed(
             live.participants(),
             &[
-                "id",
                 "conference",
                 "call_direction",
-                "destination_alias",
-                "source_alias",
                 "display_name",
                 "role",
                 "protocol",
-                "system_location",
-                "connect_time",
             ],
         ),
         ["participant", id] => one(live.participants(), id),
@@ -375,7 +355,7 @@ fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) 
                 .iter()
                 .map(|l| live.location_view(l))
                 .collect(),
-            &["id", "name"],
+            &["name"],
         ),
         ["system_location", id, rest @ ..] => {
             let Some(l) = live.locations.iter().find(|l| l.id.to_string() == *id) else {
@@ -383,6 +363,7 @@ fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) 
             };
             match rest {
                 [] => Reply::json(200, live.location_view(l)),
+                // l.1221-1236.
                 ["statistics"] => Reply::json(200, live.statistics(l)),
                 _ => Reply::json(404, json!({})),
             }
@@ -391,19 +372,63 @@ fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) 
     }
 }
 
-fn run_command(s: &mut State, group: &str, command: &str, args: &Value) -> Reply {
-    let arg = |k: &str| {
-        args.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
+fn history(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) -> Reply {
+    // History lists page and filter too (l.1449-1451): participants by their conference
+    // instance (l.1506) or end time (l.1642).
+    let listed = |objects: Vec<Value>, fields: &[&str]| {
+        page(path, query, objects, fields).map_or_else(Reply::from, |v| Reply::json(200, v))
     };
-    let outcome = match (group, command) {
-        ("participant", "dial") => s.live.dial(&s.store, args),
-        ("participant", "disconnect") => s.live.disconnect_participant(&arg("participant_id")),
-        ("conference", "disconnect") => s.live.disconnect_conference(&arg("conference_id")),
-        ("conference", "lock") => s.live.set_locked(&arg("conference_id"), true),
-        ("conference", "unlock") => s.live.set_locked(&arg("conference_id"), false),
+    let live = &s.live;
+    match tail {
+        ["conference"] => listed(
+            live.history_conferences(),
+            &["name", "service_type", "start_time", "end_time", "tag"],
+        ),
+        ["conference", id] => one(live.history_conferences(), id),
+        ["participant"] => listed(
+            live.history_participants(),
+            &[
+                "conference",
+                "conference_name",
+                "display_name",
+                "start_time",
+                "end_time",
+            ],
+        ),
+        ["participant", id] => one(live.history_participants(), id),
+        _ => Reply::json(404, json!({})),
+    }
+}
+
+/// The argument a conference or participant command names its object by (l.1788, l.1818).
+fn id_arg(args: &Value, k: &str) -> Result<String, (&'static str, String)> {
+    let k: &'static str = if k == "conference_id" {
+        "conference_id"
+    } else {
+        "participant_id"
+    };
+    match args.get(k) {
+        Some(Value::String(v)) if !v.is_empty() => Ok(v.clone()),
+        _ => Err((k, "This field is required.".into())),
+    }
+}
+
+fn run_command(s: &mut State, group: &str, command: &str, args: &Value) -> Reply {
+    type Ran = Result<Result<Value, String>, (&'static str, String)>;
+    let by = |k: &str, f: &mut dyn FnMut(&str) -> Result<Value, String>| -> Ran {
+        id_arg(args, k).map(|id| f(&id))
+    };
+    let live = &mut s.live;
+    let outcome: Ran = match (group, command) {
+        ("participant", "dial") => live.dial(&s.store, args),
+        ("participant", "disconnect") => {
+            by("participant_id", &mut |id| live.disconnect_participant(id))
+        }
+        ("conference", "disconnect") => {
+            by("conference_id", &mut |id| live.disconnect_conference(id))
+        }
+        ("conference", "lock") => by("conference_id", &mut |id| live.set_locked(id, true)),
+        ("conference", "unlock") => by("conference_id", &mut |id| live.set_locked(id, false)),
         ("participant", "mute" | "unmute" | "unlock" | "transfer")
         | (
             "conference",
@@ -416,17 +441,22 @@ fn run_command(s: &mut State, group: &str, command: &str, args: &Value) -> Reply
         | (
             "platform",
             "backup_create" | "backup_restore" | "certificates_import" | "start_cloudnode",
-        ) => Ok(json!({})),
+        ) => Ok(Ok(json!({}))),
         _ => return Reply::json(404, json!({})),
     };
     match outcome {
-        Ok(data) => Reply::json(
+        // "status: success or error ... message: An informational message string if the
+        // result was error ... data: Command-specific response data" (l.1731-1736).
+        Ok(Ok(data)) => Reply::json(
             200,
             json!({"status": "success", "message": "", "data": data}),
         ),
-        Err((status, message)) => Reply::json(
-            status,
+        Ok(Err(message)) => Reply::json(
+            200,
             json!({"status": "error", "message": message, "data": {}}),
         ),
+        // An argument the command cannot take: a 400 shaped as the guide's only one,
+        // `{<command>: {<field>: [<message>]}}` (l.2037).
+        Err((field, message)) => Reply::json(400, json!({ command: { field: [message] } })),
     }
 }

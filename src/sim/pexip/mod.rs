@@ -1,13 +1,17 @@
-//! A Pexip Infinity v14 Management API simulator of the parts bridgebook uses: the
-//! configuration store (services, aliases, Automatically Dialled Participants, system
-//! locations), the status API (conference instances, participants, location load) and the
-//! commands that dial and disconnect; Basic auth, tastypie-style lists, a replication delay
-//! before configuration reaches the nodes, and fault knobs for tests.
+//! A Pexip Infinity v14 Management API simulator, read from
+//! `shared/spec/pexip-infinity-management-api-v14.txt` alone (line numbers "l.NNN" are that
+//! file's): the configuration store (services, aliases, Automatically Dialed Participants,
+//! system locations), the status API (conference instances, participants, location load),
+//! the history API (what ended, and why), and the commands that dial, disconnect and lock;
+//! Basic auth, paged lists, the configuration replication delay before the conferencing
+//! nodes know what the Management Node stored (l.203-205), far ends that answer or not, and
+//! fault knobs for tests.
 mod http;
 mod live;
 mod query;
 mod store;
 
+use crate::sim::{Observed, SimCall};
 use serde_json::Value;
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -204,6 +208,17 @@ impl PexipSimHandle {
         f(&mut lock(&self.state))
     }
 
+    /// Attributes clients sent that their resource does not have (the API ignores them),
+    /// as "resource.field".
+    pub fn unknown_fields(&self) -> Vec<String> {
+        self.with(|s| s.store.unknown_fields.clone())
+    }
+
+    /// Participants that left, as the history API lists them (with `disconnect_reason`).
+    pub fn history_participants(&self) -> Vec<Value> {
+        self.with(|s| s.live.history_participants())
+    }
+
     /// Every service as `GET .../conference/<id>/` shows it (aliases and ADPs embedded).
     pub fn conferences(&self) -> Vec<Value> {
         self.with(|s| s.store.views(Res::Conference))
@@ -234,10 +249,11 @@ impl PexipSimHandle {
         self.with(|s| s.journal.clone())
     }
 
-    /// Starts the instance of service `name` as a first caller would (its ADPs are
-    /// dialled); fails when there is no such service or it has not replicated yet.
+    /// Someone dials in to service `name`: its instance starts if it had none (and its
+    /// ADPs dial); fails when there is no such service or it has not replicated yet.
+    /// Answers the caller's participant id.
     pub fn start_conference(&self, name: &str) -> Result<String, String> {
-        self.with(|s| s.live.start(&s.store, name))
+        self.with(|s| s.live.dial_in(&s.store, name))
     }
 
     /// Ends the instance of service `name` as if everyone hung up.
@@ -285,6 +301,58 @@ impl PexipSimHandle {
         self.with(|s| {
             let l = s.live.locations.iter_mut().find(|l| l.name == location);
             l.map(|l| l.forced_load = load).is_some()
+        })
+    }
+}
+
+impl Observed for PexipSimHandle {
+    fn meetings(&self) -> Vec<String> {
+        self.with(|s| {
+            s.store
+                .views(Res::Conference)
+                .iter()
+                .filter_map(|c| c["name"].as_str().map(str::to_string))
+                .collect()
+        })
+    }
+
+    fn calls(&self, name: &str) -> Vec<SimCall> {
+        self.with(|s| {
+            s.live
+                .outgoing(name)
+                .into_iter()
+                .map(|(address, protocol, connected)| SimCall {
+                    address,
+                    protocol,
+                    connected,
+                })
+                .collect()
+        })
+    }
+
+    /// The conferencing nodes restart: conference instances and their calls are gone; the
+    /// Management Node's configuration (services, aliases) is kept.
+    fn restart(&self) {
+        self.with(|s| s.live.restart())
+    }
+
+    /// A Virtual Meeting Room of that name made by someone else, with someone in it.
+    fn add_foreign(&self, name: &str) {
+        self.with(|s| {
+            let body = serde_json::json!({"name": name, "service_type": "conference"});
+            if s.store.create(Res::Conference, &body).is_ok() {
+                let _ = s.live.dial_in(&s.store, name);
+            }
+        })
+    }
+
+    fn refuse_calls_to(&self, address: &str, refuse: bool) {
+        self.with(|s| {
+            if refuse {
+                s.live.refused.insert(address.to_string());
+            } else {
+                s.live.refused.remove(address);
+            }
         })
     }
 }

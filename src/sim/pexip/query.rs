@@ -1,9 +1,14 @@
-//! Collection GETs: `?field[__spec]=value` filters, `order_by`, and the tastypie page
-//! envelope `{"meta": {...}, "objects": [...]}` (20 per page unless `limit` says otherwise).
+//! Collection GETs as "Retrieving, paginating, filtering and ordering resource details"
+//! describes them (l.2039-2161 of `shared/spec/pexip-infinity-management-api-v14.txt`):
+//! the envelope `{"meta": {...}, "objects": [...]}` (l.2057-2061, meta as at l.1272-1278),
+//! 20 per page unless `limit` says otherwise and `offset` for later pages (l.2071-2084),
+//! `?field[__spec]=value` filters (l.2089-2141) and `order_by` (l.2143-2161).
 use super::store::ApiError;
 use serde_json::{json, Value};
 use std::cmp::Ordering;
 
+/// "By default, the response is paginated and it contains the first page of 20 results"
+/// (l.2071).
 const DEFAULT_LIMIT: usize = 20;
 const RESERVED: &[&str] = &["limit", "offset", "order_by", "format"];
 
@@ -35,6 +40,7 @@ pub fn page(
         .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
     {
         let (field, spec) = key.split_once("__").unwrap_or((key, "exact"));
+        // Only the criteria the resource's schema lists can filter (l.2111).
         if !filterable.contains(&field) {
             return Err(bad(format!(
                 "The '{field}' field does not allow filtering."
@@ -124,7 +130,16 @@ fn matches(have: &Value, spec: &str, want: &str) -> Result<bool, &'static str> {
         Value::Null => return Ok(false),
         other => other.to_string(),
     };
+    // A URI field (a history participant's `conference`, l.1521) is filtered by the
+    // object's id (l.1506).
+    if spec == "exact"
+        && text.starts_with("/api/")
+        && text.trim_end_matches('/').rsplit('/').next() == Some(want)
+    {
+        return Ok(true);
+    }
     let (t, w) = (text.to_lowercase(), want.to_lowercase());
+    // The specifiers of l.2095-2109 ("ieexact" as the guide spells it, l.2097).
     Ok(match spec {
         "exact" => text == want,
         "iexact" | "ieexact" => t == w,
