@@ -24,6 +24,10 @@ pub fn build(config: &Config) -> Result<App, String> {
         Arc::new(Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
     load_inventory(&store, config).map_err(|e| e.message)?;
+    // Made at the first start, so bridge-side references are known before any job runs.
+    store
+        .write(crate::store::installation::id)
+        .map_err(|e| e.message)?;
     let ids = store
         .read(crate::store::ids::headroom)
         .map_err(|e| e.message)?;

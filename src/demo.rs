@@ -101,8 +101,11 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
         1,
         7000,
     ));
-    c.bridges
-        .push(bridge("demo-pexip", "pexip", &pexip.base_url(), 3, 9000));
+    // The Pexip simulator's nodes are in its one system location, "London".
+    c.bridges.push(BridgeConfig {
+        system_location: Some("London".into()),
+        ..bridge("demo-pexip", "pexip", &pexip.base_url(), 3, 9000)
+    });
     c.bridges.push(bridge(
         "demo-telepresence-server",
         "telepresence-server",
@@ -122,7 +125,7 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
         "demo: simulators of a Meeting Server at {}, a TelePresence Server at {}/RPC2, a \
          TelePresence Conductor at {}/RPC2 and a Pexip at {}; log in as \
          {DEMO_USER}/{DEMO_PASSWORD}; book three rooms and watch \
-         GET /admin/api/conferences/<id>/jobs",
+         GET /admin/api/conferences/<id>/jobs and /calls",
         cms.base,
         ts.base,
         conductor.base,

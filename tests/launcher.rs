@@ -37,6 +37,21 @@ fn jobs(s: &Server, id: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The name conference `id` has on its bridge, as the admin API tells.
+fn reference(s: &Server, id: &str) -> Option<String> {
+    let a = admin_call(
+        s,
+        USER,
+        "GET",
+        &format!("/admin/api/conferences/{id}/jobs"),
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+    v.as_array()?.first()?["reference"]
+        .as_str()
+        .map(str::to_string)
+}
+
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(k, s)| (k.to_string(), s.to_string()))
@@ -143,15 +158,17 @@ fn a_meeting_goes_live_on_its_bridge_and_is_torn_down() {
         sim.with(|st| st.co_spaces.len() == 1)
     });
     let space = sim.with(|st| st.co_spaces[0].clone());
-    assert_eq!(space.name, format!("bb-{id}"));
+    assert_eq!(Some(&space.name), reference(&s, &id).as_ref());
     assert_eq!(space.uri, "8100");
-    // At the start the dial-out is called; at the end the call and the coSpace go.
-    eventually(8, "dial-out called", || {
-        sim.with(|st| {
-            st.calls
-                .iter()
-                .any(|call| call.legs == vec!["bob@partner.example"])
-        })
+    // At the start the room with a SIP URI and the dial-out are called; at the end the
+    // calls and the coSpace go.
+    eventually(8, "room and dial-out called", || {
+        let mut called: Vec<String> = bridgebook::sim::Observed::calls(&sim, &space.name)
+            .into_iter()
+            .map(|c| c.address)
+            .collect();
+        called.sort();
+        called == ["bob@partner.example", "oslo@example.com"]
     });
     eventually(10, "torn down after the end", || {
         sim.with(|st| st.co_spaces.is_empty() && st.calls.is_empty())
@@ -347,14 +364,15 @@ fn jobs_survive_a_restart_and_a_create_is_never_made_twice() {
         let start = chrono::Utc::now() + chrono::Duration::seconds(3);
         Cms::new(&sim.base, "api", "api-secret")
             .provision(&Meeting {
-                reference: format!("bb-{id}"),
+                reference: reference(&s, &id).expect("a reference before any job ran"),
                 title: "Restart".into(),
                 number: 8100,
                 sip_uri: "8100@cms.example.com".into(),
                 pin: None,
                 start,
                 end: start + chrono::Duration::minutes(10),
-                dial_out: vec![],
+                calls: vec![],
+                bandwidth_kbps: 768,
                 max_participants: 0,
                 participants: 3,
             })

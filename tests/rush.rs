@@ -1,10 +1,12 @@
 //! A 09:00 rush: 300 meetings starting in the same minute over two Conductors, a Meeting
-//! Server and a Pexip, all simulated. Every meeting must be live on its bridge by its start,
-//! with no documented limit exceeded. The figures it prints are in docs/performance.md.
+//! Server and a Pexip, all simulated. Every meeting must be live on its bridge by its start
+//! and its dial-out called after it, with no documented limit exceeded. The figures it
+//! prints are in docs/performance.md.
 mod common;
 use bridgebook::sim::cms::CmsSim;
 use bridgebook::sim::conductor::{ConductorSim, Prices};
 use bridgebook::sim::pexip::{PexipSim, SimConfig, SimLocation};
+use bridgebook::sim::Observed;
 use common::*;
 use std::time::{Duration, Instant};
 
@@ -39,13 +41,20 @@ fn three_hundred_meetings_are_live_by_their_start() {
     // The Meeting Server and the Pexip hold about 100 such meetings each, so the planner
     // fills all four about evenly and each Conductor gets some 60 creates to pace.
     let bridge = |name: &str, family: &str, address: &str, total: u32| {
+        let location = if family == "pexip" {
+            "system_location = \"London\"\n"
+        } else {
+            ""
+        };
         bridge_table(
             name,
             family,
             address,
             total,
             &format!("{name}.example.com"),
-            "capabilities = { max_conferences = 200, max_participants = 100 }",
+            &format!(
+                "{location}capabilities = {{ max_conferences = 200, max_participants = 100 }}"
+            ),
         )
     };
     let config = bridge("conductor-a", "conductor", &c1.base, 1000)
@@ -85,12 +94,14 @@ fn three_hundred_meetings_are_live_by_their_start() {
             .unwrap()
     };
     let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%SZ").to_string();
-    // Three callers dialling in to each meeting: every one needs a bridge, and no room is
-    // booked twice.
+    // Two callers dialling in to each meeting and one the bridge calls at the start: every
+    // one needs a bridge, and no room is booked twice.
     let booking = Instant::now();
-    let callers = external("SIP <-", "") + &external("SIP <-", "") + &external("SIP <-", "");
     let mut ids = Vec::new();
     for n in 0..MEETINGS {
+        let callers = external("SIP <-", "")
+            + &external("SIP <-", "")
+            + &external("SIP ->", &format!("guest{n}@rush.example.com"));
         let saved = c.save(
             &format!(
                 "<ConferenceId>-1</ConferenceId><Title>Rush {n}</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><Participants>{callers}</Participants>",
@@ -155,6 +166,40 @@ fn three_hundred_meetings_are_live_by_their_start() {
     );
     assert_eq!(violations, 0, "no documented limit exceeded");
     assert!(per_bridge.iter().all(|n| *n > 0), "{per_bridge:?}");
+
+    // From the start, every meeting's dial-out is called, within the join rates: how long
+    // until the last one, per bridge.
+    let sims: [&dyn Observed; 4] = [&c1, &c2, &cms, &pexip];
+    let called =
+        |sim: &dyn Observed| -> usize { sim.meetings().iter().map(|m| sim.calls(m).len()).sum() };
+    while chrono::Utc::now() < start {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut called_in: [Option<Duration>; 4] = [None; 4];
+    let until = Instant::now() + Duration::from_secs(120);
+    while called_in.iter().any(Option::is_none) && Instant::now() < until {
+        for (k, sim) in sims.iter().enumerate() {
+            if called_in[k].is_none() && called(*sim) >= per_bridge[k] {
+                called_in[k] = (chrono::Utc::now() - start).to_std().ok();
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let counts: Vec<usize> = sims.iter().map(|s| called(*s)).collect();
+    eprintln!(
+        "rush: every dial-out called, seconds after the start (conductor-a, conductor-b, cms, \
+         pexip): {:?}; calls {counts:?}",
+        called_in.map(|d| d.map(|d| (d.as_secs_f64() * 10.0).round() / 10.0))
+    );
+    assert_eq!(
+        counts,
+        per_bridge.to_vec(),
+        "every meeting's dial-out called"
+    );
+    let violations: u64 = c1.with(|st| st.violations)
+        + c2.with(|st| st.violations)
+        + pexip.counters().limit_violations;
+    assert_eq!(violations, 0, "no documented limit exceeded while calling");
 
     // All cancelled at once: every meeting is removed from its bridge, still within the
     // limits (each Conductor tear-down starts with an enumeration, 8 a second at most).

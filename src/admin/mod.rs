@@ -316,11 +316,18 @@ async fn conference_jobs(req: HttpRequest, app: Data, id: web::Path<i64>) -> Htt
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
         app.booking.get(id)?;
-        let list = app
-            .booking
-            .store
-            .read(|conn| crate::store::jobs::of_conference(conn, id))?;
-        Ok(list.iter().map(views::job).collect::<Vec<_>>())
+        let (list, installation) = app.booking.store.read(|conn| {
+            Ok((
+                crate::store::jobs::of_conference(conn, id)?,
+                crate::store::installation::get(conn)?,
+            ))
+        })?;
+        // The name the meeting has on its bridge, to find it there.
+        let reference = installation.map(|i| crate::launcher::meeting::reference(&i, id));
+        Ok(list
+            .iter()
+            .map(|j| views::job(j, reference.as_deref()))
+            .collect::<Vec<_>>())
     })
     .await
 }

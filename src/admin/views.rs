@@ -122,9 +122,10 @@ pub fn call(c: &crate::store::calls::CallView) -> Value {
     })
 }
 
-pub fn job(j: &crate::store::jobs::JobView) -> Value {
+pub fn job(j: &crate::store::jobs::JobView, reference: Option<&str>) -> Value {
     json!({
         "id": j.id,
+        "reference": reference,
         "bridge_id": j.bridge_id,
         "kind": j.kind,
         "due": format_utc(crate::domain::time::from_epoch(j.due_at)),

@@ -7,6 +7,14 @@ use crate::domain::Error;
 use diesel::prelude::*;
 use rand::Rng;
 
+/// The installation id, when one was made.
+pub fn get(conn: &mut DbConnection) -> Result<Option<String>, Error> {
+    Ok(installation::table
+        .select(installation::id)
+        .first(conn)
+        .optional()?)
+}
+
 /// The installation id (eight lower-case hex digits), made now when there is none yet.
 /// Instances starting together on one database agree: the first insert wins.
 pub fn id(conn: &mut DbConnection) -> Result<String, Error> {
