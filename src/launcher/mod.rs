@@ -423,7 +423,12 @@ impl Worker {
             Err(e) => return answers(app, b, Err(&e)),
         };
         let now = Utc::now();
-        let meetings = app.booking.store.read(|conn| {
+        let named: Vec<i64> = present
+            .iter()
+            .filter_map(|r| meeting::conference_of(&self.installation, r))
+            .collect();
+        let (meetings, booked) = app.booking.store.read(|conn| {
+            let booked = conferences::existing(conn, &named)?;
             let mut out = vec![];
             for id in jobs::hosted_on(conn, b.bridge.id, now)? {
                 if let Some(c) = conferences::get(conn, id)? {
@@ -433,7 +438,7 @@ impl Worker {
                     }
                 }
             }
-            Ok(out)
+            Ok((out, booked))
         })?;
         let hosted: Vec<reconcile::Hosted> = meetings
             .iter()
@@ -444,7 +449,7 @@ impl Worker {
             })
             .collect();
         let meeting_of = |id: i64| meetings.iter().find(|(c, _)| *c == id).map(|(_, m)| m);
-        for repair in reconcile::repairs(&hosted, &present, &self.installation, now) {
+        for repair in reconcile::repairs(&hosted, &present, &self.installation, &booked, now) {
             match repair {
                 reconcile::Repair::Provision(id) => {
                     let Some(m) = meeting_of(id) else { continue };

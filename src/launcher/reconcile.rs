@@ -26,12 +26,16 @@ pub enum Repair {
     },
 }
 
-/// The repairs for one bridge, given the meetings it should host and the references it
-/// reports. References that are not exactly this installation's are never touched.
+/// The repairs for one bridge, given the meetings it should host, the references it
+/// reports, and which of the conference ids those references name this installation has
+/// booked (`booked`). References that are not exactly this installation's are never
+/// touched, nor one naming a conference it has no record of: that one is not known to be
+/// its own.
 pub fn repairs(
     hosted: &[Hosted],
     present: &[String],
     installation: &str,
+    booked: &[i64],
     now: DateTime<Utc>,
 ) -> Vec<Repair> {
     let mut out = vec![];
@@ -49,7 +53,7 @@ pub fn repairs(
         }
     }
     for (id, reference) in ours {
-        if !hosted.iter().any(|h| h.conference_id == id) {
+        if booked.contains(&id) && !hosted.iter().any(|h| h.conference_id == id) {
             out.push(Repair::Remove {
                 conference_id: id,
                 reference: reference.clone(),
@@ -113,6 +117,12 @@ mod tests {
                 }],
             ),
             (
+                "named like ours, but no conference of ours: never touched",
+                vec![],
+                vec![r(93)],
+                vec![],
+            ),
+            (
                 "what is not exactly ours is never touched",
                 vec![],
                 vec![
@@ -125,7 +135,11 @@ mod tests {
             ),
         ];
         for (name, hosted, present, want) in table {
-            assert_eq!(repairs(&hosted, &present, "0a1b2c3d", now), want, "{name}");
+            assert_eq!(
+                repairs(&hosted, &present, "0a1b2c3d", &[1, 2, 3], now),
+                want,
+                "{name}"
+            );
         }
     }
 }

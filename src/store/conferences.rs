@@ -182,6 +182,14 @@ pub fn insert(conn: &mut DbConnection, c: &Conference, created_by: i64) -> Resul
     Ok(id)
 }
 
+/// Which of `ids` name a stored conference (of any status).
+pub fn existing(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<i64>, Error> {
+    Ok(conferences::table
+        .filter(conferences::id.eq_any(ids))
+        .select(conferences::id)
+        .load(conn)?)
+}
+
 /// Overwrites a stored conference if it still has `expected_version`.
 pub fn update(conn: &mut DbConnection, c: &Conference, expected_version: i32) -> Result<(), Error> {
     let n = diesel::update(
