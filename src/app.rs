@@ -84,6 +84,15 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                     e164_alias: s.e164_alias.clone(),
                     time_zone: s.time_zone.clone(),
                     allow_booking: s.allow_booking,
+                    details: crate::domain::SystemDetails {
+                        contact: s.contact.clone(),
+                        manufacturer: s.manufacturer.clone(),
+                        description: s.description.clone(),
+                        system_type: s.system_type.clone(),
+                        location: s.location.clone(),
+                        isdn_number: s.isdn_number.clone(),
+                        web_interface_url: s.web_interface_url.clone(),
+                    },
                 },
             )?;
         }

@@ -140,6 +140,14 @@ pub struct SystemConfig {
     pub time_zone: Option<String>,
     #[serde(default = "yes")]
     pub allow_booking: bool,
+    /// What TMSSystem tells about it.
+    pub contact: Option<String>,
+    pub manufacturer: Option<String>,
+    pub description: Option<String>,
+    pub system_type: Option<String>,
+    pub location: Option<String>,
+    pub isdn_number: Option<String>,
+    pub web_interface_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

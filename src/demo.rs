@@ -49,6 +49,13 @@ pub fn prepare(c: &mut Config) -> Result<Simulators, String> {
                 e164_alias: None,
                 time_zone: None,
                 allow_booking: true,
+                contact: None,
+                manufacturer: None,
+                description: None,
+                system_type: None,
+                location: None,
+                isdn_number: None,
+                web_interface_url: None,
             });
         }
     }

@@ -364,6 +364,24 @@ fn default_conference_and_remote_setup() {
         assert_eq!(mine.all("SystemId"), vec!["1", "2", "3", "4"]);
         let one = c.remote("GetSystemById", "<TMSSystemId>1</TMSSystemId>");
         assert_eq!(one.get("SIPUri").as_deref(), Some("oslo@example.com"));
+        // The reference's TimeZone object, filled from the system's zone (Europe/Oslo).
+        assert_eq!(one.get("GMTOffset").as_deref(), Some("+01:00"));
+        assert!(one.get("TimezoneName").unwrap().contains("Amsterdam"));
+        let dst = one.get("StartTimeDTS").unwrap();
+        assert!(dst.ends_with(" 01:00:00Z") && dst.contains("-03-"), "{dst}");
+        assert_eq!(one.get("systemStatus").as_deref(), Some("Unknown"));
+        // What administrators configure about a room.
+        let room = c.remote("GetSystemById", "<TMSSystemId>4</TMSSystemId>");
+        assert_eq!(
+            room.get("Contact").as_deref(),
+            Some("facilities@example.com")
+        );
+        assert_eq!(
+            room.get("Location").as_deref(),
+            Some("Stavanger, 2nd floor")
+        );
+        assert_eq!(room.get("ISDNNumber").as_deref(), Some("+4751000000"));
+        assert_eq!(room.get("GMTOffset").as_deref(), Some("-06:00"));
         c.remote("GetSystemById", "<TMSSystemId>9</TMSSystemId>")
             .fault(code::SYSTEMNOTFOUND);
     });

@@ -168,6 +168,14 @@ fn a_meeting_happens(
             && listed.iter().all(|c| c.2 == "connected" || c.2 == "failed")
     });
     assert!(sim.calls(&name).iter().all(|c| c.connected));
+    // A room the bridge reports connected is InCall, as TMSSystem tells.
+    let room = c.remote("GetSystemById", "<TMSSystemId>11</TMSSystemId>");
+    assert_eq!(
+        room.get("systemStatus").as_deref(),
+        Some("InCall"),
+        "{}",
+        room.body
+    );
 
     // Extended by two minutes while it runs.
     let got = c.get(&id);

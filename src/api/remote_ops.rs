@@ -6,6 +6,8 @@ use crate::contract::operations::GetSystemById;
 use crate::contract::remote::User as WireUser;
 use crate::contract::remote::*;
 use crate::domain::rights::Permission;
+use crate::domain::time::format_utc;
+use crate::domain::windows_zones;
 use crate::domain::{Error, ErrorCode, System, SystemCategory, User};
 
 pub const OPERATIONS: &[&str] = &[
@@ -28,8 +30,8 @@ pub const OPERATIONS: &[&str] = &[
 pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
     match call.operation {
         "IsAlive" => scalar(call, &true),
-        "GetSystems" => systems(call, b.systems()?),
-        "GetSystemsForUser" => systems(call, b.systems_for(call.user)?),
+        "GetSystems" => systems(b, call, b.systems()?),
+        "GetSystemsForUser" => systems(b, call, b.systems_for(call.user)?),
         "GetUsers" => scalar(
             call,
             &ArrayOfUser {
@@ -94,7 +96,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                     format!("'{raw}' is not a system id."),
                 )
             })?;
-            scalar(call, &tms_system(&b.system(id)?))
+            scalar(call, &tms_system(&b.system(id)?, &b.rooms_in_call()?))
         }
         _ => Err(unknown_operation(call)),
     }
@@ -134,33 +136,62 @@ fn wire_user(u: &User) -> WireUser {
         LastName: u.last_name.clone(),
         UserName: Some(u.username.clone()),
         IsHiddenUser: u.hidden,
-        TimeZone: u.time_zone.as_ref().map(|tz| TimeZone {
-            TimezoneName: Some(tz.clone()),
-            ..Default::default()
-        }),
+        TimeZone: u.time_zone.as_deref().map(wire_zone),
     }
 }
 
-fn systems(call: &Call, list: Vec<System>) -> Result<Reply, Error> {
+fn systems(b: &Booking, call: &Call, list: Vec<System>) -> Result<Reply, Error> {
+    let in_call = b.rooms_in_call()?;
     scalar(
         call,
         &ArrayOfTMSSystem {
-            TMSSystem: list.iter().map(tms_system).collect(),
+            TMSSystem: list.iter().map(|s| tms_system(s, &in_call)).collect(),
         },
     )
 }
 
-fn tms_system(s: &System) -> TMSSystem {
+/// A zone as TMSSystem and User describe it (spec, TimeZone): its name, this year's
+/// daylight period in UTC, its UTC offset ("+01:00").
+fn wire_zone(name: &str) -> TimeZone {
+    use chrono::Datelike;
+    let Some(z) = windows_zones::summary(name, chrono::Utc::now().year()) else {
+        return TimeZone {
+            TimezoneName: Some(name.to_string()),
+            ..Default::default()
+        };
+    };
+    let m = z.base_offset_minutes;
+    let when = |t: chrono::NaiveDateTime| format_utc(t.and_utc());
+    TimeZone {
+        TimezoneName: Some(z.display_name),
+        StartTimeDTS: z.daylight.map(|(s, _)| when(s)),
+        EndTimeDTS: z.daylight.map(|(_, e)| when(e)),
+        GMTOffset: Some(format!(
+            "{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.abs() / 60,
+            m.abs() % 60
+        )),
+    }
+}
+
+/// A system as TMSSystem; `in_call`: the rooms a bridge reports connected now.
+fn tms_system(s: &System, in_call: &[i64]) -> TMSSystem {
+    let d = &s.details;
     TMSSystem {
         SystemId: s.id,
         SystemName: Some(s.name.clone()),
+        Contact: d.contact.clone(),
+        Manufacturer: d.manufacturer.clone(),
+        Description: d.description.clone(),
+        SystemType: d.system_type.clone(),
+        Location: d.location.clone(),
+        ISDNNumber: d.isdn_number.clone(),
+        WebInterfaceURL: d.web_interface_url.clone(),
         SIPUri: s.sip_uri.clone(),
         H323Id: s.h323_id.clone(),
         E164Alias: s.e164_alias.clone(),
-        TimeZone: s.time_zone.as_ref().map(|tz| TimeZone {
-            TimezoneName: Some(tz.clone()),
-            ..Default::default()
-        }),
+        TimeZone: s.time_zone.as_deref().map(wire_zone),
         SystemCategory: Some(SystemCategoryOverride {
             systemCategory: match s.category {
                 SystemCategory::Endpoint => WireCategory::Endpoint,
@@ -169,9 +200,14 @@ fn tms_system(s: &System) -> TMSSystem {
                 SystemCategory::Recording => WireCategory::Recording,
             },
         }),
-        // Live status comes from the systems themselves, which bridgebook does not poll.
+        // InCall while a bridge reports the room connected in a running meeting; otherwise
+        // only the system itself would know, and bridgebook does not poll systems.
         SystemStatus: Some(SystemStatusOverride {
-            systemStatus: SystemStatus::Unknown,
+            systemStatus: if in_call.contains(&s.id) {
+                SystemStatus::InCall
+            } else {
+                SystemStatus::Unknown
+            },
         }),
         ..Default::default()
     }

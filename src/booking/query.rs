@@ -197,6 +197,13 @@ impl Booking {
         self.store.read(systems::all)
     }
 
+    /// The booked rooms a bridge reports connected in a meeting running now.
+    pub fn rooms_in_call(&self) -> Result<Vec<i64>, Error> {
+        let now = self.now();
+        self.store
+            .read(|conn| crate::store::calls::rooms_connected(conn, now))
+    }
+
     pub fn system(&self, id: i64) -> Result<System, Error> {
         self.store
             .read(|conn| systems::get(conn, id))?

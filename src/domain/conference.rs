@@ -473,6 +473,30 @@ pub struct System {
     pub e164_alias: Option<String>,
     pub time_zone: Option<String>,
     pub allow_booking: bool,
+    pub details: SystemDetails,
+}
+
+/// The key of the call a bridge places to booked system `id`.
+pub fn room_call_key(id: i64) -> String {
+    format!("room-{id}")
+}
+
+/// The booked system a call key names, when it names one.
+pub fn room_of_call_key(key: &str) -> Option<i64> {
+    key.strip_prefix("room-")?.parse().ok()
+}
+
+/// What administrators say about a system, given back in TMSSystem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SystemDetails {
+    pub contact: Option<String>,
+    pub manufacturer: Option<String>,
+    pub description: Option<String>,
+    pub system_type: Option<String>,
+    pub location: Option<String>,
+    pub isdn_number: Option<String>,
+    pub web_interface_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

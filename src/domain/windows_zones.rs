@@ -100,6 +100,34 @@ fn year_rule(tz: Tz, year: i32) -> ZoneRule {
     }
 }
 
+/// A named zone as TMSSystem and User describe it: its Windows display name, its base UTC
+/// offset, and this year's daylight period as UTC instants, when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneSummary {
+    pub display_name: String,
+    pub base_offset_minutes: i32,
+    pub daylight: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+/// The summary of IANA zone `name` for `year`.
+pub fn summary(name: &str, year: i32) -> Option<ZoneSummary> {
+    let tz = Tz::from_str(name.trim()).ok()?;
+    let display_name = WindowsTimezone::try_from(tz)
+        .map(|w| w.description().to_string())
+        .unwrap_or_else(|_| tz.name().to_string());
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1)?.and_hms_opt(0, 0, 0)?;
+    let next = NaiveDate::from_ymd_opt(year + 1, 1, 1)?.and_hms_opt(0, 0, 0)?;
+    let rule = year_rule(tz, year);
+    let changes = transitions(tz, jan1, next);
+    let start = changes.iter().find(|c| c.dst_after > 0).map(|c| c.at);
+    let end = changes.iter().find(|c| c.dst_after == 0).map(|c| c.at);
+    Some(ZoneSummary {
+        display_name,
+        base_offset_minutes: rule.base_offset_minutes,
+        daylight: start.zip(end),
+    })
+}
+
 struct Transition {
     /// The UTC instant of the change.
     at: NaiveDateTime,
@@ -263,5 +291,22 @@ mod tests {
             .filter(|(id, _)| !allowed.contains(id))
             .collect();
         assert!(unexpected.is_empty(), "{unexpected:?}");
+    }
+
+    #[test]
+    fn a_zone_summarised_for_a_year() {
+        let oslo = summary("Europe/Oslo", 2026).unwrap();
+        assert!(
+            oslo.display_name.contains("Amsterdam"),
+            "{}",
+            oslo.display_name
+        );
+        assert_eq!(oslo.base_offset_minutes, 60);
+        let (start, end) = oslo.daylight.unwrap();
+        assert_eq!(start.to_string(), "2026-03-29 01:00:00");
+        assert_eq!(end.to_string(), "2026-10-25 01:00:00");
+        let tokyo = summary("Asia/Tokyo", 2026).unwrap();
+        assert_eq!((tokyo.base_offset_minutes, tokyo.daylight), (540, None));
+        assert!(summary("Nowhere/Else", 2026).is_none());
     }
 }

@@ -130,7 +130,7 @@ pub fn room_call(s: &System) -> Option<Call> {
         .or_else(|| given(&s.h323_id).map(|a| (a, Protocol::H323)))
         .or_else(|| given(&s.e164_alias).map(|a| (a, Protocol::H323)))?;
     Some(Call {
-        key: format!("room-{}", s.id),
+        key: crate::domain::room_call_key(s.id),
         address,
         protocol,
         audio_only: false,
@@ -176,6 +176,7 @@ mod tests {
             e164_alias: e164.map(Into::into),
             time_zone: None,
             allow_booking: true,
+            details: Default::default(),
         }
     }
 

@@ -427,8 +427,11 @@ impl Worker {
             .iter()
             .filter_map(|r| meeting::conference_of(&self.installation, r))
             .collect();
-        let (meetings, booked) = app.booking.store.read(|conn| {
-            let booked = conferences::existing(conn, &named)?;
+        let (meetings, known) = app.booking.store.read(|conn| {
+            let known = reconcile::Known {
+                booked: conferences::existing(conn, &named)?,
+                awaited: jobs::to_provision_on(conn, b.bridge.id)?,
+            };
             let mut out = vec![];
             for id in jobs::hosted_on(conn, b.bridge.id, now)? {
                 if let Some(c) = conferences::get(conn, id)? {
@@ -438,7 +441,7 @@ impl Worker {
                     }
                 }
             }
-            Ok((out, booked))
+            Ok((out, known))
         })?;
         let hosted: Vec<reconcile::Hosted> = meetings
             .iter()
@@ -449,7 +452,7 @@ impl Worker {
             })
             .collect();
         let meeting_of = |id: i64| meetings.iter().find(|(c, _)| *c == id).map(|(_, m)| m);
-        for repair in reconcile::repairs(&hosted, &present, &self.installation, &booked, now) {
+        for repair in reconcile::repairs(&hosted, &present, &self.installation, &known, now) {
             match repair {
                 reconcile::Repair::Provision(id) => {
                     let Some(m) = meeting_of(id) else { continue };

@@ -26,16 +26,24 @@ pub enum Repair {
     },
 }
 
+/// What the store knows of the conferences a bridge's references name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Known {
+    /// Booked by this installation, whatever their state.
+    pub booked: Vec<i64>,
+    /// With a provisioning still to run here: what is there may be an earlier try's work.
+    pub awaited: Vec<i64>,
+}
+
 /// The repairs for one bridge, given the meetings it should host, the references it
-/// reports, and which of the conference ids those references name this installation has
-/// booked (`booked`). References that are not exactly this installation's are never
-/// touched, nor one naming a conference it has no record of: that one is not known to be
-/// its own.
+/// reports, and what the store knows of the conferences they name. References that are not
+/// exactly this installation's are never touched, nor one naming a conference it has no
+/// record of (not known to be its own), nor one a provisioning is about to take over.
 pub fn repairs(
     hosted: &[Hosted],
     present: &[String],
     installation: &str,
-    booked: &[i64],
+    known: &Known,
     now: DateTime<Utc>,
 ) -> Vec<Repair> {
     let mut out = vec![];
@@ -53,7 +61,10 @@ pub fn repairs(
         }
     }
     for (id, reference) in ours {
-        if booked.contains(&id) && !hosted.iter().any(|h| h.conference_id == id) {
+        let leftover = known.booked.contains(&id)
+            && !known.awaited.contains(&id)
+            && !hosted.iter().any(|h| h.conference_id == id);
+        if leftover {
             out.push(Repair::Remove {
                 conference_id: id,
                 reference: reference.clone(),
@@ -123,6 +134,12 @@ mod tests {
                 vec![],
             ),
             (
+                "made by an earlier try its provisioning will take over: kept",
+                vec![],
+                vec![r(2)],
+                vec![],
+            ),
+            (
                 "what is not exactly ours is never touched",
                 vec![],
                 vec![
@@ -134,9 +151,13 @@ mod tests {
                 vec![],
             ),
         ];
+        let known = Known {
+            booked: vec![1, 2, 3],
+            awaited: vec![2],
+        };
         for (name, hosted, present, want) in table {
             assert_eq!(
-                repairs(&hosted, &present, "0a1b2c3d", &[1, 2, 3], now),
+                repairs(&hosted, &present, "0a1b2c3d", &known, now),
                 want,
                 "{name}"
             );

@@ -126,3 +126,21 @@ pub fn of_conference(conn: &mut DbConnection, id: i64) -> Result<Vec<CallView>, 
         .select(CallView::as_select())
         .load(conn)?)
 }
+
+/// The booked rooms a bridge reports connected in meetings running at `now`.
+pub fn rooms_connected(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<i64>, Error> {
+    use super::schema::conferences;
+    let running = conferences::table
+        .filter(conferences::start_at.le(to_epoch(now)))
+        .filter(conferences::end_at.gt(to_epoch(now)))
+        .select(conferences::id);
+    let keys: Vec<String> = meeting_calls::table
+        .filter(meeting_calls::conference_id.eq_any(running))
+        .filter(meeting_calls::state.eq("connected"))
+        .select(meeting_calls::call_key)
+        .load(conn)?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| crate::domain::room_of_call_key(k))
+        .collect())
+}

@@ -150,6 +150,17 @@ pub fn hosted_on(
         .collect())
 }
 
+/// The meetings with a provisioning still to run on bridge `bridge`: what may already be
+/// there from an earlier try, and is not a leftover.
+pub fn to_provision_on(conn: &mut DbConnection, bridge: i64) -> Result<Vec<i64>, Error> {
+    Ok(bridge_jobs::table
+        .filter(bridge_jobs::bridge_id.eq(bridge))
+        .filter(bridge_jobs::kind.eq(Kind::Provision.as_str()))
+        .filter(bridge_jobs::state.eq_any(["pending", "running"]))
+        .select(bridge_jobs::conference_id)
+        .load(conn)?)
+}
+
 /// Where a booked meeting is to be hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
@@ -193,8 +204,9 @@ pub fn schedule(
         (p.start - lead).max(now)
     };
     add(conn, id, p.bridge_id, Kind::Provision, provision_at)?;
-    if p.dials_out && p.start >= now {
-        add(conn, id, p.bridge_id, Kind::DialOut, p.start)?;
+    // A running meeting that changed calls whoever it must call now (a participant added).
+    if p.dials_out {
+        add(conn, id, p.bridge_id, Kind::DialOut, p.start.max(now))?;
     }
     add(conn, id, p.bridge_id, Kind::TearDown, p.end)
 }

@@ -10,6 +10,7 @@ diesel::table! {
         time_zone -> Nullable<Text>,
         allow_booking -> Bool,
         remote_bookings -> Bool,
+        details -> Nullable<Text>,
     }
 }
 

@@ -15,6 +15,7 @@ struct Row {
     e164_alias: Option<String>,
     time_zone: Option<String>,
     allow_booking: bool,
+    details: Option<String>,
 }
 
 impl From<Row> for System {
@@ -28,6 +29,11 @@ impl From<Row> for System {
             e164_alias: r.e164_alias,
             time_zone: r.time_zone,
             allow_booking: r.allow_booking,
+            // Details are descriptive only: unreadable ones are left out, not an error.
+            details: r
+                .details
+                .and_then(|d| serde_json::from_str(&d).ok())
+                .unwrap_or_default(),
         }
     }
 }
@@ -43,6 +49,9 @@ impl From<&System> for Row {
             e164_alias: s.e164_alias.clone(),
             time_zone: s.time_zone.clone(),
             allow_booking: s.allow_booking,
+            details: (s.details != Default::default())
+                .then(|| serde_json::to_string(&s.details).ok())
+                .flatten(),
         }
     }
 }

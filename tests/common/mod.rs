@@ -181,6 +181,9 @@ name = "Tromso"
 id = 4
 name = "Stavanger"
 time_zone = "America/Chicago"
+contact = "facilities@example.com"
+location = "Stavanger, 2nd floor"
+isdn_number = "+4751000000"
 [[system]]
 id = 5
 name = "Closed room"

@@ -19,3 +19,6 @@ CREATE TABLE meeting_calls (
 );
 -- The Pexip Infinity system location that places a meeting's calls.
 ALTER TABLE bridges ADD COLUMN system_location TEXT;
+-- What a system's administrators say about it (contact, manufacturer, description, type,
+-- location, ISDN number, web interface), as JSON; TMSSystem gives it back.
+ALTER TABLE systems ADD COLUMN details TEXT;
