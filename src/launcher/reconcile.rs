@@ -93,7 +93,8 @@ mod tests {
             calls: true,
         };
         let r = |id: i64| meeting::reference("0a1b2c3d", id);
-        let table: Vec<(&str, Vec<Hosted>, Vec<String>, Vec<Repair>)> = vec![
+        type Row<'a> = (&'a str, Vec<Hosted>, Vec<String>, Vec<Repair>);
+        let table: Vec<Row> = vec![
             (
                 "all there, nobody to call",
                 vec![running(1, false)],
