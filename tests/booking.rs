@@ -506,3 +506,26 @@ fn no_id_is_handed_out_that_the_contract_cannot_carry() {
     assert_eq!(after, before, "nothing written");
     assert!(c.get("-2147483648").body.contains("errorcode"));
 }
+
+/// A database that stays locked longer than the busy timeout is SERVER_BUSY, the code
+/// clients retry on (the reference: "repeat the request at a later time"), not
+/// DATABASE_DOWN; nothing is written, and the same save succeeds once the lock is gone.
+#[test]
+fn a_locked_database_is_server_busy() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let s = Server::start(Backend::Sqlite);
+    let c = Client::new(&s);
+    let mut db = diesel::sqlite::SqliteConnection::establish(s.database_url()).unwrap();
+    db.batch_execute("BEGIN EXCLUSIVE").unwrap();
+    let busy = c.save(&conference(60, 90, &tms(1)), "Strict");
+    busy.fault(code::SERVER_BUSY);
+    db.batch_execute("ROLLBACK").unwrap();
+    let saved = c.save(&conference(60, 90, &tms(1)), "Strict");
+    saved.ok();
+    assert_eq!(
+        saved.get("ConferenceId").as_deref(),
+        Some("1"),
+        "nothing was written before"
+    );
+}

@@ -543,6 +543,7 @@ pub fn external(kind: &str, name: &str) -> String {
 pub mod code {
     pub const MEETINGNOTFOUND: i64 = -2147218302;
     pub const DATABASE_DOWN: i64 = -2147219500;
+    pub const SERVER_BUSY: i64 = -2147218258;
     pub const SYSTEMNOTFOUND: i64 = -2147218301;
     pub const SYSTEM_ALREADY_BOOKED: i64 = -2147218300;
     pub const SYSTEM_NOT_ALLOWED_IN_BOOKING: i64 = -2147218262;
