@@ -204,6 +204,11 @@ fn serve(c: Config) -> Result<(), String> {
             stop.clone(),
         )
     });
+    let healer = bridgebook::launcher::healer::start(
+        app.clone(),
+        std::time::Duration::from_millis(c.launcher.poll_millis),
+        stop.clone(),
+    );
     let workers = if c.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -235,5 +240,6 @@ fn serve(c: Config) -> Result<(), String> {
     if let Some(l) = launcher {
         let _ = l.join();
     }
+    let _ = healer.join();
     Ok(())
 }

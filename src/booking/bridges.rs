@@ -50,11 +50,10 @@ impl Booking {
     /// new meetings); one that answers again makes room for Defective meetings. True when
     /// that changed.
     pub fn bridge_reachable(&self, id: i64, reachable: bool) -> Result<bool, Error> {
-        let now = self.now();
         self.store.write(|conn| {
             let changed = bridges::set_reachable(conn, id, reachable)?;
             if changed && reachable {
-                self.heal(conn, now, &User::system())?;
+                self.heal_all_later(conn)?;
             }
             Ok(changed)
         })
@@ -79,9 +78,8 @@ impl Booking {
     }
 
     /// Adds a bridge; Defective meetings waiting for room may now be placed on it.
-    pub fn add_bridge(&self, b: &StoredBridge, by: &User) -> Result<StoredBridge, Error> {
+    pub fn add_bridge(&self, b: &StoredBridge, _by: &User) -> Result<StoredBridge, Error> {
         invalid(b)?;
-        let now = self.now();
         self.store.write(|conn| {
             if bridges::by_name(conn, &b.bridge.name)?.is_some() {
                 return Err(Error::new(
@@ -91,7 +89,7 @@ impl Booking {
             }
             let mut added = b.clone();
             added.bridge.id = bridges::insert(conn, b)?;
-            self.heal(conn, now, by)?;
+            self.heal_all_later(conn)?;
             Ok(added)
         })
     }
@@ -154,7 +152,7 @@ impl Booking {
                     }
                 }
             }
-            self.heal(conn, now, by)?;
+            self.heal_all_later(conn)?;
             Ok(())
         })
     }

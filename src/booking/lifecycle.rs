@@ -30,14 +30,16 @@ impl Booking {
         self.store.write(|conn| {
             let c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
+            // What the meeting held on a bridge may be what a Defective one waits for.
             if c.is_series() || c.is_occurrence() {
                 let series = series_of(conn, &c)?;
                 self.delete_series_in(conn, series, by, now)?;
+                self.heal_all_later(conn)?;
             } else {
+                let freed = (c.start.max(now), c.end);
                 self.delete_meeting_in(conn, c, by, now)?;
+                self.heal_later(conn, freed.0, freed.1)?;
             }
-            // What the meeting held on a bridge may be what a Defective one waits for.
-            self.heal(conn, now, by)?;
             Ok(())
         })
     }
@@ -89,8 +91,9 @@ impl Booking {
                         )
                     })?;
             }
+            let freed = (now, c.end);
             self.end_in(conn, c, by, now)?;
-            self.heal(conn, now, by)?;
+            self.heal_later(conn, freed.0, freed.1)?;
             Ok(())
         })
     }

@@ -10,7 +10,9 @@ use crate::domain::{
     TransactionType, User,
 };
 use crate::planner::{self, Quality, RouteRequest};
-use crate::store::{bridge_loads, bridges, conferences, jobs, lock_routing, DbConnection};
+use crate::store::{
+    bridge_loads, bridges, conferences, heal_queue, jobs, lock_routing, DbConnection,
+};
 use chrono::{DateTime, Utc};
 use rand::Rng;
 
@@ -151,26 +153,50 @@ impl Booking {
         jobs::schedule(conn, id, None, chrono::Duration::zero(), self.now())
     }
 
-    /// Plans again every future Defective meeting that no bridge could host, earliest
-    /// first; those that now fit become bookings on a bridge, each with a transaction row.
-    pub(super) fn heal(
+    /// Capacity was freed in [start, end): the Defective meetings there are planned again
+    /// in the background ([`Booking::heal_queued`]), not in this writer's transaction.
+    pub(super) fn heal_later(
         &self,
         conn: &mut DbConnection,
-        now: DateTime<Utc>,
-        by: &User,
-    ) -> Result<usize, Error> {
-        let waiting: Vec<Conference> = conferences::defective_after(conn, now)?
-            .into_iter()
-            .filter(|c| matches!(c.route, Some(RoutePlan::Unroutable { .. })))
-            .filter(|c| c.start > now)
-            .collect();
-        let mut healed = 0;
-        for c in waiting {
-            if self.replan(conn, c, by, None)? {
-                healed += 1;
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        heal_queue::request(conn, start, end)
+    }
+
+    /// Capacity may have been freed anywhere from now on (a bridge changed).
+    pub(super) fn heal_all_later(&self, conn: &mut DbConnection) -> Result<(), Error> {
+        let now = self.now();
+        self.heal_later(conn, now, now + chrono::Duration::days(36_600))
+    }
+
+    /// Plans again the future Defective meetings that no bridge could host and that overlap
+    /// a window where capacity was freed, earliest first; those that now fit become bookings
+    /// on a bridge, each with a transaction row. One transaction, which takes the routing
+    /// lock before any meeting is logged. Answers how many requests it worked.
+    pub fn heal_queued(&self) -> Result<usize, Error> {
+        const BATCH: i64 = 500;
+        let now = self.now();
+        let by = User::system();
+        self.store.write(|conn| {
+            lock_routing(conn)?;
+            let requests = heal_queue::waiting(conn, BATCH)?;
+            if requests.is_empty() {
+                return Ok(0);
             }
-        }
-        Ok(healed)
+            let freed = |c: &Conference| requests.iter().any(|(_, s, e)| c.start < *e && *s < c.end);
+            let waiting: Vec<Conference> = conferences::defective_after(conn, now)?
+                .into_iter()
+                .filter(|c| matches!(c.route, Some(RoutePlan::Unroutable { .. })))
+                .filter(|c| c.start > now && freed(c))
+                .collect();
+            for c in waiting {
+                self.replan(conn, c, &by, None)?;
+            }
+            let ids: Vec<i64> = requests.iter().map(|(id, _, _)| *id).collect();
+            heal_queue::done(conn, &ids)?;
+            Ok(ids.len())
+        })
     }
 
     /// Plans a future meeting again (its bridge changed, or capacity freed). Returns
@@ -247,7 +273,7 @@ impl Booking {
                 self.replan(conn, c, by, leaving.then_some(bridge_id))?;
             }
         }
-        self.heal(conn, now, by)?;
+        self.heal_all_later(conn)?;
         Ok(())
     }
 }

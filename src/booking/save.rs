@@ -63,16 +63,18 @@ impl Booking {
                 ));
             }
         }
-        let updating = existing.is_some();
+        // A moved or smaller meeting may leave room a Defective one waits for.
+        let freed = existing.as_ref().map(|c| (c.start, c.end, c.is_series()));
         let saved =
             if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
                 Booked::Series(self.save_series_in(conn, req, existing, mode, by, now)?)
             } else {
                 Booked::Meeting(self.save_meeting_in(conn, req, existing, mode, by, now)?)
             };
-        if updating {
-            // A moved or smaller meeting may leave room a Defective one waits for.
-            self.heal(conn, now, by)?;
+        match freed {
+            Some((_, _, true)) => self.heal_all_later(conn)?,
+            Some((start, end, false)) => self.heal_later(conn, start.max(now), end)?,
+            None => {}
         }
         Ok(saved)
     }

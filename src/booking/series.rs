@@ -670,7 +670,7 @@ impl Booking {
                 let mut head = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
                 touch(conn, &mut head, by)?;
             }
-            self.heal(conn, now, by)?;
+            self.heal_all_later(conn)?;
             Ok(())
         })
     }

@@ -3,6 +3,7 @@
 //! Jobs live in the database, so they survive a restart; on PostgreSQL several instances
 //! share them (claims skip rows another worker holds).
 mod adapters;
+pub mod healer;
 pub mod meeting;
 pub mod pace;
 pub mod reconcile;

@@ -5,9 +5,11 @@ pub mod bridge_owners;
 pub mod bridges;
 pub mod calls;
 pub mod conferences;
+pub mod heal_queue;
 pub mod ids;
 pub mod installation;
 pub mod jobs;
+pub mod lock_order;
 pub mod schema;
 pub mod sessions;
 pub mod systems;
@@ -243,6 +245,7 @@ impl Store {
         let conn: &mut DbConnection = &mut conn;
         let mut attempt = 1;
         loop {
+            lock_order::begin();
             match conn.transaction(&f) {
                 Err(e) if e.retryable && attempt < ATTEMPTS => attempt += 1,
                 outcome => return outcome,
@@ -254,9 +257,22 @@ impl Store {
 /// Serialises appends to the replication log so ids become visible in commit order
 /// (design decision 4). The lock is released when the surrounding transaction ends.
 pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error> {
+    lock_order::enter(lock_order::Lock::TransactionLog)?;
     if let DbConnection::Pg(c) = conn {
         c.batch_execute(&format!(
             "SELECT pg_advisory_xact_lock({TRANSACTION_LOG_LOCK})"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Serialises the PostgreSQL writers that place meetings on bridges, so two of them never
+/// both take a bridge's last room. SQLite has one writer already.
+pub(crate) fn lock_routing(conn: &mut DbConnection) -> Result<(), Error> {
+    lock_order::enter(lock_order::Lock::Routing)?;
+    if let DbConnection::Pg(c) = conn {
+        c.batch_execute(&format!(
+            "SELECT pg_advisory_xact_lock({ROUTING_LOCK_SPACE}, 0)"
         ))?;
     }
     Ok(())
@@ -267,18 +283,8 @@ pub(crate) fn lock_transaction_log(conn: &mut DbConnection) -> Result<(), Error>
 /// in id order, so writers with overlapping sets never wait on each other crosswise; without
 /// them, waiters on the exclusion constraint could deadlock. Released when the surrounding
 /// transaction ends.
-/// Serialises the PostgreSQL writers that place meetings on bridges, so two of them never
-/// both take a bridge's last room. SQLite has one writer already.
-pub(crate) fn lock_routing(conn: &mut DbConnection) -> Result<(), Error> {
-    if let DbConnection::Pg(c) = conn {
-        c.batch_execute(&format!(
-            "SELECT pg_advisory_xact_lock({ROUTING_LOCK_SPACE}, 0)"
-        ))?;
-    }
-    Ok(())
-}
-
 pub(crate) fn lock_systems(conn: &mut DbConnection, system_ids: &[i64]) -> Result<(), Error> {
+    lock_order::enter(lock_order::Lock::Systems)?;
     if let DbConnection::Pg(c) = conn {
         let mut ids = system_ids.to_vec();
         ids.sort_unstable();

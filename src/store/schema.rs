@@ -110,6 +110,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    heal_requests (id) {
+        id -> BigInt,
+        start_at -> BigInt,
+        end_at -> BigInt,
+    }
+}
+
+diesel::table! {
     installation (singleton) {
         singleton -> Integer,
         id -> Text,
@@ -226,5 +234,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     bridge_jobs,
     bridge_owners,
     installation,
-    meeting_calls
+    meeting_calls,
+    heal_requests
 );

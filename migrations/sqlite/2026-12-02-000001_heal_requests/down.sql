@@ -1,0 +1,1 @@
+DROP TABLE heal_requests;
