@@ -184,7 +184,8 @@ impl Booking {
             if requests.is_empty() {
                 return Ok(0);
             }
-            let freed = |c: &Conference| requests.iter().any(|(_, s, e)| c.start < *e && *s < c.end);
+            let freed =
+                |c: &Conference| requests.iter().any(|(_, s, e)| c.start < *e && *s < c.end);
             let waiting: Vec<Conference> = conferences::defective_after(conn, now)?
                 .into_iter()
                 .filter(|c| matches!(c.route, Some(RoutePlan::Unroutable { .. })))

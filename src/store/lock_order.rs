@@ -51,7 +51,10 @@ mod tests {
         assert!(enter(Lock::Routing).is_ok());
         assert!(enter(Lock::Routing).is_ok(), "again is fine");
         assert!(enter(Lock::TransactionLog).is_ok());
-        assert!(enter(Lock::Routing).is_err(), "routing after the log would deadlock");
+        assert!(
+            enter(Lock::Routing).is_err(),
+            "routing after the log would deadlock"
+        );
         begin();
         assert!(enter(Lock::TransactionLog).is_ok());
         assert!(enter(Lock::Systems).is_err());
