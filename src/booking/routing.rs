@@ -186,7 +186,9 @@ impl Booking {
             }
             let freed =
                 |c: &Conference| requests.iter().any(|(_, s, e)| c.start < *e && *s < c.end);
-            let waiting: Vec<Conference> = conferences::defective_after(conn, now)?
+            let from = requests.iter().map(|r| r.1).min().unwrap_or(now).max(now);
+            let to = requests.iter().map(|r| r.2).max().unwrap_or(now);
+            let waiting: Vec<Conference> = conferences::defective_between(conn, from, to)?
                 .into_iter()
                 .filter(|c| matches!(c.route, Some(RoutePlan::Unroutable { .. })))
                 .filter(|c| c.start > now && freed(c))

@@ -355,14 +355,16 @@ pub fn in_window(
     with_participants(conn, rows)
 }
 
-/// Defective meetings (never series themselves) that end after `after`, earliest first.
-pub fn defective_after(
+/// Defective meetings (not series) overlapping [from, to), earliest first.
+pub fn defective_between(
     conn: &mut DbConnection,
-    after: DateTime<Utc>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
 ) -> Result<Vec<Conference>, Error> {
     let rows = conferences::table
         .filter(conferences::status.eq(StoredStatus::Defective.as_str()))
-        .filter(conferences::end_at.gt(to_epoch(after)))
+        .filter(conferences::end_at.gt(to_epoch(from)))
+        .filter(conferences::start_at.lt(to_epoch(to)))
         .filter(conferences::recurrence.is_null())
         .select(Row::as_select())
         .order((conferences::start_at, conferences::id))
