@@ -178,6 +178,10 @@ impl Booking {
         const BATCH: i64 = 500;
         let now = self.now();
         let by = User::system();
+        // A read first, so an idle healer takes no write lock.
+        if self.store.read(|conn| heal_queue::waiting(conn, 1))?.is_empty() {
+            return Ok(0);
+        }
         self.store.write(|conn| {
             lock_routing(conn)?;
             let requests = heal_queue::waiting(conn, BATCH)?;
