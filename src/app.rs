@@ -64,7 +64,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         .map_err(|e| e.message)?;
     Ok(App {
         booking,
-        auth: Authenticator::new(store, ldap),
+        auth: Authenticator::new(store, ldap, &config.logins),
         max_body_bytes: config.max_body_bytes,
     })
 }

@@ -28,6 +28,8 @@ pub struct Config {
     pub directory: DirectoryConfig,
     pub licensing: LicensingConfig,
     pub launcher: LauncherConfig,
+    /// Password checks and the throttling of failed logins.
+    pub logins: crate::soap::throttle::LoginConfig,
 }
 
 /// The worker that makes booked meetings live on their bridges.
@@ -80,6 +82,7 @@ impl Default for Config {
             directory: DirectoryConfig::default(),
             licensing: LicensingConfig::default(),
             launcher: LauncherConfig::default(),
+            logins: Default::default(),
         }
     }
 }

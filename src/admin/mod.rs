@@ -1,6 +1,7 @@
 //! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
 //! enable, remove), a conference's route, the Defective meetings and a bridge's planned
 //! load. Site administrators only, over HTTP Basic like the SOAP services.
+mod lockouts;
 mod views;
 
 use crate::app::App;
@@ -15,6 +16,8 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Before the /admin/api scope, which would otherwise answer its paths.
+    lockouts::configure(cfg);
     cfg.service(
         web::scope("/admin/api")
             .route("/bridges", web::get().to(list_bridges))
@@ -60,6 +63,7 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
         Ok(u) => u,
         Err(Denied::Unauthorized) => return unauthorized(),
         Err(Denied::Unavailable(e)) => return HttpResponse::ServiceUnavailable().json(problem(&e)),
+        Err(other) => return crate::soap::login::refused(&other),
     };
     let app = Arc::clone(app);
     let outcome = web::block(move || {

@@ -1,28 +1,35 @@
 //! HTTP Basic authentication against the users table (argon2 PHC hashes). Verified
 //! credentials are remembered for a few minutes by their SHA-256, so a busy client does not
-//! pay for argon2 on every call.
+//! pay for argon2 on every call. Checks run on a pool of their own and failures are
+//! throttled (see `login_pool` and `throttle`).
+use super::login_pool::LoginPool;
+use super::throttle::{LoginConfig, Throttle};
 use crate::directory::ldap::Ldap;
 use crate::directory::{password, remember};
 use crate::domain::rights::plain_user_name;
 use crate::domain::{Error, User};
 use crate::store::{users, Store};
 use base64::Engine;
+use lru::LruCache;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const REMEMBER: Duration = Duration::from_secs(300);
-const MAX_REMEMBERED: usize = 10_000;
+const MAX_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 
 pub struct Authenticator {
     store: Arc<Store>,
     ldap: Option<Arc<Ldap>>,
-    /// Verified headers: the user, when, and the store's users generation then.
-    verified: Mutex<HashMap<[u8; 32], (User, Instant, u64)>>,
+    /// Verified headers: the user, when, and the store's users generation then. Bounded:
+    /// the least recently used go first.
+    verified: Mutex<LruCache<[u8; 32], (User, Instant, u64)>>,
     /// Checked when there is no hash to check, so a login that fails takes as long whether
     /// or not the user exists.
     decoy: String,
+    pub pool: LoginPool,
+    pub throttle: Throttle,
 }
 
 /// Why a request was turned away before reaching SOAP.
@@ -32,15 +39,25 @@ pub enum Denied {
     Unauthorized,
     /// The user store could not be asked.
     Unavailable(Error),
+    /// Too many failures for the user name or the client address: HTTP 429.
+    Throttled { retry_after: Duration, locked: bool },
+    /// Every password-checking thread is taken and the queue is full: HTTP 503.
+    Busy,
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<Store>, ldap: Option<Arc<Ldap>>) -> Authenticator {
+    pub fn new(store: Arc<Store>, ldap: Option<Arc<Ldap>>, logins: &LoginConfig) -> Authenticator {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Authenticator {
             store,
             ldap,
-            verified: Mutex::new(HashMap::new()),
+            verified: Mutex::new(LruCache::new(MAX_REMEMBERED)),
             decoy: password::hash("no user has this password").unwrap_or_default(),
+            pool: LoginPool::new(
+                super::login_pool::threads_for(logins.check_threads, cores),
+                logins.check_queue,
+            ),
+            throttle: Throttle::new(logins),
         }
     }
 
@@ -51,7 +68,7 @@ impl Authenticator {
     /// The user already verified for this Authorization header, without blocking.
     pub fn remembered(&self, header: &str) -> Option<User> {
         let generation = self.store.users_generation();
-        let map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         map.get(&Self::key(header))
             .filter(|(_, at, g)| at.elapsed() < REMEMBER && *g == generation)
             .map(|(u, _, _)| u.clone())
@@ -67,37 +84,36 @@ impl Authenticator {
             .store
             .read(|conn| users::by_username(conn, &name))
             .map_err(Denied::Unavailable)?;
-        let user = match local {
+        let (hash, local) = match local {
             Some(creds) if creds.password_hash.is_some() => {
-                let hash = creds.password_hash.as_deref().unwrap_or_default();
-                password::verify(hash, &password).then_some(creds.user)
+                (creds.password_hash.unwrap_or_default(), Some(creds.user))
             }
-            _ => {
-                let found = match &self.ldap {
-                    Some(ldap) => ldap
-                        .authenticate(&login, &password)
-                        .map_err(Denied::Unavailable)?,
-                    None => None,
-                };
-                match found {
+            _ => (String::new(), None),
+        };
+        let user = match local {
+            // One and the same check either way: a wrong password of a local account and
+            // an unknown name cost the same (benches/login_timing.rs).
+            Some(user) => password::verify(&hash, &password).then_some(user),
+            None => match &self.ldap {
+                Some(ldap) => match ldap
+                    .authenticate(&login, &password)
+                    .map_err(Denied::Unavailable)?
+                {
                     Some(entry) => Some(
                         self.store
                             .write(|conn| remember(conn, &entry))
                             .map_err(Denied::Unavailable)?,
                     ),
-                    None => {
-                        password::verify(&self.decoy, &password);
-                        None
-                    }
+                    None => None,
+                },
+                None => {
+                    password::verify(&self.decoy, &password);
+                    None
                 }
-            }
+            },
         };
         let user = user.ok_or(Denied::Unauthorized)?;
-        let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_REMEMBERED {
-            map.retain(|_, (_, at, _)| at.elapsed() < REMEMBER);
-        }
-        map.insert(
+        self.verified.lock().unwrap_or_else(|p| p.into_inner()).put(
             Self::key(header),
             (user.clone(), Instant::now(), generation),
         );

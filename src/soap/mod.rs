@@ -1,5 +1,8 @@
 //! The SOAP edge: envelopes in, envelopes and faults out, HTTP serving and authentication.
 pub mod auth;
 pub mod envelope;
+pub mod login;
+pub mod login_pool;
 pub mod response;
 pub mod server;
+pub mod throttle;

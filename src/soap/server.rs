@@ -59,6 +59,7 @@ async fn handle(
         Err(Denied::Unavailable(e)) => {
             return HttpResponse::ServiceUnavailable().body(e.message);
         }
+        Err(other) => return super::login::refused(&other),
     };
     let wants_wsdl = req
         .query_string()
@@ -159,24 +160,7 @@ async fn handle(
     }
 }
 
-pub(crate) async fn authenticate(
-    req: &HttpRequest,
-    app: &Arc<App>,
-) -> Result<crate::domain::User, Denied> {
-    let header = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .ok_or(Denied::Unauthorized)?
-        .to_string();
-    if let Some(u) = app.auth.remembered(&header) {
-        return Ok(u);
-    }
-    let app = Arc::clone(app);
-    web::block(move || app.auth.verify(&header))
-        .await
-        .map_err(|e| Denied::Unavailable(Error::internal(e.to_string())))?
-}
+pub(crate) use super::login::authenticate;
 
 fn version_from_content_type(req: &HttpRequest) -> SoapVersion {
     let ct = req
