@@ -179,7 +179,11 @@ impl Booking {
         let now = self.now();
         let by = User::system();
         // A read first, so an idle healer takes no write lock.
-        if self.store.read(|conn| heal_queue::waiting(conn, 1))?.is_empty() {
+        if self
+            .store
+            .read(|conn| heal_queue::waiting(conn, 1))?
+            .is_empty()
+        {
             return Ok(0);
         }
         self.store.write(|conn| {

@@ -24,11 +24,11 @@ pub fn request(
     Ok(())
 }
 
-/// The waiting requests: (id, start, end).
-pub fn waiting(
-    conn: &mut DbConnection,
-    limit: i64,
-) -> Result<Vec<(i64, DateTime<Utc>, DateTime<Utc>)>, Error> {
+/// A waiting request: its id and the window [start, end) it freed.
+pub type Request = (i64, DateTime<Utc>, DateTime<Utc>);
+
+/// The oldest waiting requests.
+pub fn waiting(conn: &mut DbConnection, limit: i64) -> Result<Vec<Request>, Error> {
     let rows: Vec<(i64, i64, i64)> = heal_requests::table
         .order(heal_requests::id)
         .limit(limit)
