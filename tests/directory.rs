@@ -51,11 +51,12 @@ mail_filter = "(&(objectClass=inetOrgPerson)(mail={{mail}}))"
     ) + &groups()
 }
 
+/// These tests try wrong logins on purpose, more than the login throttle lets pass.
 fn start(backend: Backend, extra: String) -> Server {
     Server::start_with(
         backend,
         Options {
-            extra_config: extra,
+            extra_config: extra + "\n[logins]\nfree_failures = 1000\n",
             ..Options::default()
         },
     )
