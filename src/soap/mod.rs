@@ -3,3 +3,4 @@ pub mod auth;
 pub mod envelope;
 pub mod response;
 pub mod server;
+pub mod xml_chars;
