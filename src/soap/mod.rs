@@ -3,4 +3,5 @@ pub mod auth;
 pub mod envelope;
 pub mod response;
 pub mod server;
+pub mod tls;
 pub mod xml_chars;
