@@ -15,6 +15,8 @@ pub struct Bare {
 impl Bare {
     /// Starts `serve` with `config` in `dir` (extra environment in `env`), logging at warn
     /// level into `dir/stderr.log`; waits for the "listening" line.
+    // The child is waited for in Drop, which clippy cannot see.
+    #[allow(clippy::zombie_processes)]
     pub fn start(dir: &std::path::Path, config: &str, env: &[(&str, &str)]) -> Bare {
         let cfg = dir.join("bridgebook.toml");
         std::fs::write(&cfg, config).unwrap();
@@ -35,6 +37,8 @@ impl Bare {
         loop {
             let mut line = String::new();
             if out.read_line(&mut line).unwrap() == 0 {
+                let _ = child.kill();
+                let _ = child.wait();
                 let mut err = String::new();
                 let _ = std::fs::File::open(dir.join("stderr.log"))
                     .and_then(|mut f| f.read_to_string(&mut err));
