@@ -24,6 +24,14 @@ pub fn build(config: &Config) -> Result<App, String> {
         Arc::new(Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
     load_inventory(&store, config).map_err(|e| e.message)?;
+    let ldap_admins = config.directory.ldap.is_some();
+    if let Some(pw) = crate::directory::first_admin::ensure(&store, ldap_admins)? {
+        // Standard output, not the log: shown whatever the log level, this once.
+        println!(
+            "bridgebook created the site administrator '{}' with the password: {pw}",
+            crate::directory::first_admin::USERNAME
+        );
+    }
     // Made at the first start, so bridge-side references are known before any job runs.
     store
         .write(crate::store::installation::id)

@@ -30,6 +30,8 @@ pub struct Config {
     pub launcher: LauncherConfig,
     /// Password checks and the throttling of failed logins.
     pub logins: crate::soap::throttle::LoginConfig,
+    /// Native HTTPS (`[tls] cert_file`, `key_file`); without it, plain HTTP.
+    pub tls: Option<crate::soap::tls::TlsConfig>,
 }
 
 /// The worker that makes booked meetings live on their bridges.
@@ -83,6 +85,7 @@ impl Default for Config {
             licensing: LicensingConfig::default(),
             launcher: LauncherConfig::default(),
             logins: Default::default(),
+            tls: None,
         }
     }
 }
@@ -386,8 +389,9 @@ fn yes() -> bool {
 }
 
 const ENV_PREFIX: &str = "BRIDGEBOOK_";
-/// Variables of the command line itself, not configuration keys.
-const NOT_KEYS: [&str; 2] = ["LOG", "CONFIG"];
+/// Variables of the command line itself, not configuration keys (ADMIN_PASSWORD: the
+/// first administrator's, directory/first_admin.rs).
+const NOT_KEYS: [&str; 3] = ["LOG", "CONFIG", "ADMIN_PASSWORD"];
 
 impl Config {
     /// Reads `path` (when given) and applies the environment's overrides.

@@ -2,6 +2,7 @@
 use bridgebook::app;
 use bridgebook::config::Config;
 use bridgebook::soap::server;
+use bridgebook::soap::tls as server_tls;
 use bridgebook::store::Backend;
 use clap::{Parser, Subcommand};
 use std::io::BufRead;
@@ -190,6 +191,10 @@ fn blocking_threads(c: &Config, workers: usize) -> usize {
 }
 
 fn serve(c: Config) -> Result<(), String> {
+    let tls = c.tls.as_ref().map(server_tls::install).transpose()?;
+    if let Some(w) = server_tls::plain_http_warning(&c.listen, tls.is_some()) {
+        tracing::warn!("{w}");
+    }
     let app = Arc::new(app::build(&c)?);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let launcher = c.launcher.enabled.then(|| {
@@ -225,12 +230,16 @@ fn serve(c: Config) -> Result<(), String> {
                 .configure(server::configure)
         })
         .workers(workers)
-        .worker_max_blocking_threads(blocking_threads(&c, workers))
-        .bind(&c.listen)
+        .worker_max_blocking_threads(blocking_threads(&c, workers));
+        let http = match &tls {
+            Some(cert) => http.bind_rustls_0_23(&c.listen, cert.server_config()),
+            None => http.bind(&c.listen),
+        }
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         for addr in http.addrs() {
             // Tests and scripts read this line to find an ephemeral port.
-            println!("bridgebook listening on http://{addr}");
+            println!("bridgebook listening on {scheme}://{addr}");
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();

@@ -1,5 +1,6 @@
 //! Users as the rest of the service sees them: logins checked against local accounts or the
 //! LDAP directory, and booking owners found or created the way the spec says.
+pub mod first_admin;
 pub mod ldap;
 pub mod password;
 

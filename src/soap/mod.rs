@@ -6,3 +6,5 @@ pub mod login_pool;
 pub mod response;
 pub mod server;
 pub mod throttle;
+pub mod tls;
+pub mod xml_chars;

@@ -28,7 +28,8 @@ fn envelope(v: SoapVersion, header: &str, body: &str) -> String {
     s.push_str("<soap:Body>");
     s.push_str(body);
     s.push_str("</soap:Body></soap:Envelope>");
-    s
+    // Text stored before forbidden characters were refused must not break the answer.
+    super::xml_chars::scrub(s)
 }
 
 /// The version header echoed back, as TMS does, limited to what the client's version knows.

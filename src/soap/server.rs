@@ -113,6 +113,9 @@ async fn handle(
         ));
         return fault(parsed.version, &e, &req);
     }
+    if let Err(e) = super::xml_chars::check(&parsed.body) {
+        return fault(parsed.version, &e, &req);
+    }
     let client = req
         .peer_addr()
         .map(|a| a.ip().to_string())

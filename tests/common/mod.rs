@@ -2,6 +2,7 @@
 //! database (SQLite, and PostgreSQL when BRIDGEBOOK_TEST_POSTGRES_URL names a server) and
 //! speaks SOAP to it over HTTP, as a client would.
 #![allow(dead_code)]
+pub mod bare;
 pub mod slapd;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
