@@ -15,10 +15,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         .env("BRIDGEBOOK_LOG", "warn")
         .env_remove("BRIDGEBOOK_CONFIG")
         // Test settings, not configuration keys.
-        .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
-        .env_remove("BRIDGEBOOK_TEST_PYTHON")
-        .env_remove("BRIDGEBOOK_TEST_MONO")
-        .env_remove("BRIDGEBOOK_TEST_PHP")
+        .env_clear_test_settings()
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

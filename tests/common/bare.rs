@@ -1,6 +1,7 @@
 //! The binary started with a configuration a test writes whole (no accounts, TLS, another
 //! listen address), for what the common harness's fixed configuration cannot show: what a
 //! start prints on standard output and logs.
+use super::WithoutTestSettings;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdout, Command, Stdio};
 
@@ -26,6 +27,7 @@ impl Bare {
             .arg("serve")
             .env("BRIDGEBOOK_LOG", "warn")
             .env_remove("BRIDGEBOOK_ADMIN_PASSWORD")
+            .env_clear_test_settings()
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap());
         for (k, v) in env {

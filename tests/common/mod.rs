@@ -222,10 +222,7 @@ password_hash = "{hash}"
             .arg(&cfg)
             .arg("serve")
             .env("BRIDGEBOOK_LOG", level)
-            .env_remove("BRIDGEBOOK_TEST_POSTGRES_URL")
-            .env_remove("BRIDGEBOOK_TEST_PYTHON")
-            .env_remove("BRIDGEBOOK_TEST_MONO")
-            .env_remove("BRIDGEBOOK_TEST_PHP")
+            .env_clear_test_settings()
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
@@ -240,6 +237,23 @@ password_hash = "{hash}"
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .to_string();
         (child, base)
+    }
+}
+
+/// The tests' own settings are `BRIDGEBOOK_TEST_*` variables; the service would read them
+/// as configuration keys and refuse them.
+pub trait WithoutTestSettings {
+    fn env_clear_test_settings(&mut self) -> &mut Self;
+}
+
+impl WithoutTestSettings for Command {
+    fn env_clear_test_settings(&mut self) -> &mut Self {
+        for (key, _) in std::env::vars() {
+            if key.starts_with("BRIDGEBOOK_TEST_") {
+                self.env_remove(key);
+            }
+        }
+        self
     }
 }
 
