@@ -83,6 +83,9 @@ fn run(cli: Cli) -> Result<(), String> {
         if let Some(url) = &cli.database_url {
             c.database_url = url.clone();
         }
+        // Refused before anything is opened or created; the log names what is used.
+        let db = bridgebook::store::database_url::DatabaseUrl::parse(&c.database_url)?;
+        tracing::info!("database: {}", db.describe());
         Ok(c)
     };
     match &cli.command {
