@@ -28,6 +28,11 @@ pub struct Config {
     pub directory: DirectoryConfig,
     pub licensing: LicensingConfig,
     pub launcher: LauncherConfig,
+    /// Request body deadline and connection cap (`[http]`).
+    pub http: crate::http_limits::HttpLimits,
+    /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
+    /// Read again on SIGHUP.
+    pub log: String,
 }
 
 /// The worker that makes booked meetings live on their bridges.
@@ -80,6 +85,8 @@ impl Default for Config {
             directory: DirectoryConfig::default(),
             licensing: LicensingConfig::default(),
             launcher: LauncherConfig::default(),
+            http: Default::default(),
+            log: String::new(),
         }
     }
 }

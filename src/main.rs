@@ -1,6 +1,7 @@
 //! The bridgebook command line: serve, migrate, hash-password.
 use bridgebook::app;
 use bridgebook::config::Config;
+use bridgebook::logging::LogLevel;
 use bridgebook::soap::server;
 use bridgebook::store::Backend;
 use clap::{Parser, Subcommand};
@@ -63,21 +64,15 @@ enum Command {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRIDGEBOOK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let log = bridgebook::logging::init();
     let cli = Cli::parse();
-    if let Err(e) = run(cli) {
+    if let Err(e) = run(cli, log) {
         eprintln!("bridgebook: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
     let load = || -> Result<Config, String> {
         let mut c = Config::load(cli.config.as_deref())?;
         if let Some(url) = &cli.database_url {
@@ -172,7 +167,17 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 None
             };
-            serve(c)
+            if let Err(e) = log.apply(&c.log) {
+                tracing::warn!("{e}");
+            }
+            // SIGHUP reads the configuration again for what can change while running.
+            let path = cli.config.clone();
+            let reload_log: bridgebook::hangup::Hook = (
+                "log level",
+                Box::new(move || log.apply(&Config::load(path.as_deref())?.log)),
+            );
+            // TLS certificates register their reload here too.
+            serve(c, vec![reload_log])
         }
     }
 }
@@ -192,7 +197,8 @@ fn blocking_threads(c: &Config, workers: usize) -> usize {
     wanted.div_ceil(workers).max(1)
 }
 
-fn serve(c: Config) -> Result<(), String> {
+fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String> {
+    let open_files = bridgebook::http_limits::raise_open_files_limit();
     let app = Arc::new(app::build(&c)?);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let launcher = c.launcher.enabled.then(|| {
@@ -214,7 +220,18 @@ fn serve(c: Config) -> Result<(), String> {
     } else {
         c.workers
     };
+    let per_worker = bridgebook::http_limits::connections_per_worker(
+        open_files,
+        c.http.max_connections,
+        workers,
+        c.pool_size,
+    );
+    tracing::info!(
+        "open files limit {open_files:?}: at most {per_worker} connections per worker, {workers} worker(s)"
+    );
     actix_web::rt::System::new().block_on(async move {
+        bridgebook::hangup::on_hangup(reloads)
+            .map_err(|e| format!("cannot take over SIGHUP: {e}"))?;
         let data = actix_web::web::Data::new(app);
         let http = actix_web::HttpServer::new(move || {
             actix_web::App::new()
@@ -224,6 +241,8 @@ fn serve(c: Config) -> Result<(), String> {
         })
         .workers(workers)
         .worker_max_blocking_threads(blocking_threads(&c, workers))
+        .max_connections(per_worker)
+        .client_request_timeout(c.http.head_timeout())
         .bind(&c.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
         for addr in http.addrs() {

@@ -28,7 +28,12 @@ fn start_with_url(url: &str) -> (Option<i32>, String, Vec<std::path::PathBuf>) {
     };
     let mut stderr = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let left: Vec<_> = walk(dir.path());
     (status.code(), stderr, left)
 }
