@@ -161,14 +161,16 @@ mod tests {
         ))
     }
 
-    #[actix_web::rt::test]
-    async fn bodies() {
+    #[test]
+    fn bodies() {
         let ms = Duration::from_millis;
-        let got = read_body(stream(vec![(0, b"ab"), (0, b"cd")]), 4, ms(1000)).await;
-        assert_eq!(got, Ok(Bytes::from_static(b"abcd")));
-        let got = read_body(stream(vec![(0, b"ab"), (0, b"cde")]), 4, ms(1000)).await;
-        assert_eq!(got, Err(BodyError::TooLarge));
-        let got = read_body(stream(vec![(0, b"ab"), (5_000, b"c")]), 4, ms(50)).await;
-        assert_eq!(got, Err(BodyError::TimedOut));
+        actix_web::rt::System::new().block_on(async {
+            let got = read_body(stream(vec![(0, b"ab"), (0, b"cd")]), 4, ms(1000)).await;
+            assert_eq!(got, Ok(Bytes::from_static(b"abcd")));
+            let got = read_body(stream(vec![(0, b"ab"), (0, b"cde")]), 4, ms(1000)).await;
+            assert_eq!(got, Err(BodyError::TooLarge));
+            let got = read_body(stream(vec![(0, b"ab"), (5_000, b"c")]), 4, ms(50)).await;
+            assert_eq!(got, Err(BodyError::TimedOut));
+        });
     }
 }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod directory;
 pub mod domain;
 pub mod hangup;
+pub mod http_accept;
 pub mod http_limits;
 pub mod launcher;
 pub mod logging;

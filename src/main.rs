@@ -242,6 +242,7 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         .workers(workers)
         .worker_max_blocking_threads(blocking_threads(&c, workers))
         .max_connections(per_worker)
+        .on_connect(bridgebook::http_accept::on_connect)
         .client_request_timeout(c.http.head_timeout())
         .bind(&c.listen)
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;

@@ -5,11 +5,15 @@ use std::time::{Duration, Instant};
 
 fn start_with_url(url: &str) -> (Option<i32>, String, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bridgebook"));
+    // Only the URL under test configures it.
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("BRIDGEBOOK_")) {
+        command.env_remove(key);
+    }
+    let mut child = command
         .current_dir(dir.path())
         .args(["--database-url", url, "serve", "--listen", "127.0.0.1:0"])
         .env("BRIDGEBOOK_LOG", "info")
-        .env_remove("BRIDGEBOOK_CONFIG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
