@@ -78,6 +78,9 @@ fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
         if let Some(url) = &cli.database_url {
             c.database_url = url.clone();
         }
+        if let Err(e) = log.apply(&c.log) {
+            tracing::warn!("{e}");
+        }
         // Refused before anything is opened or created; the log names what is used.
         let db = bridgebook::store::database_url::DatabaseUrl::parse(&c.database_url)?;
         tracing::info!("database: {}", db.describe());
@@ -167,11 +170,9 @@ fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
             } else {
                 None
             };
-            if let Err(e) = log.apply(&c.log) {
-                tracing::warn!("{e}");
-            }
             // SIGHUP reads the configuration again for what can change while running.
             let path = cli.config.clone();
+            let log = log.clone();
             let reload_log: bridgebook::hangup::Hook = (
                 "log level",
                 Box::new(move || log.apply(&Config::load(path.as_deref())?.log)),
