@@ -2,6 +2,15 @@
 mod common;
 use common::*;
 
+/// Sends SIGHUP with the shell's own kill (no procps needed).
+fn hangup(pid: u32) {
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -HUP {pid}")])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[test]
 fn sighup_is_logged_and_the_service_keeps_answering() {
     let mut s = Server::start_with(
@@ -12,11 +21,7 @@ fn sighup_is_logged_and_the_service_keeps_answering() {
         },
     );
     for _ in 0..3 {
-        let status = std::process::Command::new("kill")
-            .args(["-HUP", &s.pid().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        hangup(s.pid());
         // The answer comes after the signal was delivered, so a dying service cannot pass.
         Client::new(&s).call("GetDefaultConference", "").ok();
     }
@@ -69,13 +74,6 @@ fn sighup_applies_the_configured_log_level() {
         };
         assert_eq!(status, 401);
     };
-    let hangup = || {
-        let ok = std::process::Command::new("kill")
-            .args(["-HUP", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    };
     probe();
     let quiet = std::fs::read_to_string(&log_path).unwrap();
     assert!(
@@ -83,7 +81,7 @@ fn sighup_applies_the_configured_log_level() {
         "{quiet}"
     );
     std::fs::write(&cfg, config("trace")).unwrap();
-    hangup();
+    hangup(child.id());
     // Whatever is answered after the signal is logged at the new level; wait for it.
     let mut loud = String::new();
     for _ in 0..100 {
