@@ -227,8 +227,9 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         workers,
         c.pool_size,
     );
+    let limit = open_files.map_or("unknown".to_string(), |n| n.to_string());
     tracing::info!(
-        "open files limit {open_files:?}: at most {per_worker} connections per worker, {workers} worker(s)"
+        "open files limit {limit}: at most {per_worker} connections per worker, {workers} worker(s)"
     );
     actix_web::rt::System::new().block_on(async move {
         bridgebook::hangup::on_hangup(reloads)
