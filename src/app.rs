@@ -16,6 +16,8 @@ pub struct App {
     pub booking: Booking,
     pub auth: Authenticator,
     pub max_body_bytes: usize,
+    /// A request body must be complete this long after it is first read.
+    pub body_timeout: std::time::Duration,
 }
 
 /// Opens the store, migrates it and loads the configured systems and users.
@@ -74,6 +76,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         booking,
         auth: Authenticator::new(store, ldap, &config.logins),
         max_body_bytes: config.max_body_bytes,
+        body_timeout: config.http.body_timeout(),
     })
 }
 

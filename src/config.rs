@@ -32,6 +32,11 @@ pub struct Config {
     pub logins: crate::soap::throttle::LoginConfig,
     /// Native HTTPS (`[tls] cert_file`, `key_file`); without it, plain HTTP.
     pub tls: Option<crate::soap::tls::TlsConfig>,
+    /// Request body deadline and connection cap (`[http]`).
+    pub http: crate::http_limits::HttpLimits,
+    /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
+    /// Read again on SIGHUP.
+    pub log: String,
 }
 
 /// The worker that makes booked meetings live on their bridges.
@@ -86,6 +91,8 @@ impl Default for Config {
             launcher: LauncherConfig::default(),
             logins: Default::default(),
             tls: None,
+            http: Default::default(),
+            log: String::new(),
         }
     }
 }

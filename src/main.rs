@@ -1,6 +1,7 @@
 //! The bridgebook command line: serve, migrate, hash-password.
 use bridgebook::app;
 use bridgebook::config::Config;
+use bridgebook::logging::LogLevel;
 use bridgebook::soap::server;
 use bridgebook::soap::tls as server_tls;
 use bridgebook::store::Backend;
@@ -64,26 +65,26 @@ enum Command {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("BRIDGEBOOK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let log = bridgebook::logging::init();
     let cli = Cli::parse();
-    if let Err(e) = run(cli) {
+    if let Err(e) = run(cli, log) {
         eprintln!("bridgebook: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
     let load = || -> Result<Config, String> {
         let mut c = Config::load(cli.config.as_deref())?;
         if let Some(url) = &cli.database_url {
             c.database_url = url.clone();
         }
+        if let Err(e) = log.apply(&c.log) {
+            tracing::warn!("{e}");
+        }
+        // Refused before anything is opened or created; the log names what is used.
+        let db = bridgebook::store::database_url::DatabaseUrl::parse(&c.database_url)?;
+        tracing::info!("database: {}", db.describe());
         Ok(c)
     };
     match &cli.command {
@@ -170,7 +171,26 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 None
             };
-            serve(c)
+            // SIGHUP reads the configuration again for what can change while running.
+            let path = cli.config.clone();
+            let log = log.clone();
+            let reload_log: bridgebook::hangup::Hook = (
+                "log level",
+                Box::new(move || log.apply(&Config::load(path.as_deref())?.log)),
+            );
+            let reload_certificate: bridgebook::hangup::Hook = (
+                "TLS certificate",
+                Box::new(|| {
+                    server_tls::reload().map(|renewed| {
+                        if renewed {
+                            "read again".to_string()
+                        } else {
+                            "none served".to_string()
+                        }
+                    })
+                }),
+            );
+            serve(c, vec![reload_log, reload_certificate])
         }
     }
 }
@@ -190,11 +210,12 @@ fn blocking_threads(c: &Config, workers: usize) -> usize {
     wanted.div_ceil(workers).max(1)
 }
 
-fn serve(c: Config) -> Result<(), String> {
+fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String> {
     let tls = c.tls.as_ref().map(server_tls::install).transpose()?;
     if let Some(w) = server_tls::plain_http_warning(&c.listen, tls.is_some()) {
         tracing::warn!("{w}");
     }
+    let open_files = bridgebook::http_limits::raise_open_files_limit();
     let app = Arc::new(app::build(&c)?);
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let launcher = c.launcher.enabled.then(|| {
@@ -221,7 +242,19 @@ fn serve(c: Config) -> Result<(), String> {
     } else {
         c.workers
     };
+    let per_worker = bridgebook::http_limits::connections_per_worker(
+        open_files,
+        c.http.max_connections,
+        workers,
+        c.pool_size,
+    );
+    let limit = open_files.map_or("unknown".to_string(), |n| n.to_string());
+    tracing::info!(
+        "open files limit {limit}: at most {per_worker} connections per worker, {workers} worker(s)"
+    );
     actix_web::rt::System::new().block_on(async move {
+        bridgebook::hangup::on_hangup(reloads)
+            .map_err(|e| format!("cannot take over SIGHUP: {e}"))?;
         let data = actix_web::web::Data::new(app);
         let http = actix_web::HttpServer::new(move || {
             actix_web::App::new()
@@ -230,7 +263,10 @@ fn serve(c: Config) -> Result<(), String> {
                 .configure(server::configure)
         })
         .workers(workers)
-        .worker_max_blocking_threads(blocking_threads(&c, workers));
+        .worker_max_blocking_threads(blocking_threads(&c, workers))
+        .max_connections(per_worker)
+        .on_connect(bridgebook::http_accept::on_connect)
+        .client_request_timeout(c.http.head_timeout());
         let http = match &tls {
             Some(cert) => http.bind_rustls_0_23(&c.listen, cert.server_config()),
             None => http.bind(&c.listen),

@@ -1,6 +1,7 @@
 //! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
 //! enable, remove), a conference's route, the Defective meetings and a bridge's planned
 //! load. Site administrators only, over HTTP Basic like the SOAP services.
+mod guard;
 mod lockouts;
 mod views;
 
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     lockouts::configure(cfg);
     cfg.service(
         web::scope("/admin/api")
+            .wrap(actix_web::middleware::from_fn(guard::login_then_body))
             .route("/bridges", web::get().to(list_bridges))
             .route("/bridges", web::post().to(add_bridge))
             .route("/bridges/{id}", web::get().to(get_bridge))

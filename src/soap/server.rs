@@ -6,9 +6,9 @@ use super::response;
 use crate::api::{self, Call, Service};
 use crate::app::App;
 use crate::domain::Error;
+use crate::http_limits::{body_timed_out, read_body, BodyError};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use std::sync::Arc;
 
 pub const BOOKING_PATH: &str = "/tms/external/booking/bookingservice.asmx";
@@ -45,11 +45,7 @@ pub(crate) fn unauthorized() -> HttpResponse {
         .finish()
 }
 
-async fn handle(
-    req: HttpRequest,
-    mut payload: web::Payload,
-    app: web::Data<Arc<App>>,
-) -> HttpResponse {
+async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>>) -> HttpResponse {
     let Some(service) = service_of(req.path()) else {
         return HttpResponse::NotFound().finish();
     };
@@ -87,20 +83,19 @@ async fn handle(
         return HttpResponse::MethodNotAllowed().finish();
     }
 
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let Ok(chunk) = chunk else {
-            return HttpResponse::BadRequest().finish();
-        };
-        if body.len() + chunk.len() > app.max_body_bytes {
+    // Credentials were checked above, before any of the body is read.
+    let body = match read_body(payload, app.max_body_bytes, app.body_timeout).await {
+        Ok(b) => b,
+        Err(BodyError::TimedOut) => return body_timed_out(),
+        Err(BodyError::Broken) => return HttpResponse::BadRequest().finish(),
+        Err(BodyError::TooLarge) => {
             let e = Error::malformed(format!(
                 "The request is larger than the {} bytes this service accepts.",
                 app.max_body_bytes
             ));
             return fault(guess, &e, &req);
         }
-        body.extend_from_slice(&chunk);
-    }
+    };
 
     let parsed = match envelope::parse(&body) {
         Ok(p) => p,

@@ -5,6 +5,7 @@ pub mod bridge_owners;
 pub mod bridges;
 pub mod calls;
 pub mod conferences;
+pub mod database_url;
 pub mod heal_queue;
 pub mod ids;
 pub mod installation;
@@ -17,6 +18,7 @@ pub mod transactions;
 pub mod users;
 
 use crate::domain::{Error, ErrorCode};
+use database_url::DatabaseUrl;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
@@ -49,17 +51,15 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend of a URL `DatabaseUrl::parse` accepts (a refused one opens nothing).
     pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
+        DatabaseUrl::parse(url).map_or(Backend::Sqlite, |u| u.backend())
     }
 }
 
 /// Opens connections of the backend the URL names, never falling back to another.
 pub struct Manager {
+    /// The PostgreSQL URL, or the SQLite file's path.
     url: String,
     backend: Backend,
 }
@@ -72,7 +72,7 @@ impl ManageConnection for Manager {
         match self.backend {
             Backend::Postgres => PgConnection::establish(&self.url).map(DbConnection::Pg),
             Backend::Sqlite => {
-                let mut c = SqliteConnection::establish(sqlite_path(&self.url))?;
+                let mut c = SqliteConnection::establish(&self.url)?;
                 // The busy timeout covers other processes (a migration, an admin's
                 // sqlite3 shell).
                 c.batch_execute(
@@ -93,12 +93,6 @@ impl ManageConnection for Manager {
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         conn.is_broken()
     }
-}
-
-fn sqlite_path(url: &str) -> &str {
-    url.strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url)
 }
 
 pub struct Store {
@@ -161,16 +155,21 @@ fn pool_error(e: impl std::fmt::Display) -> Error {
 
 impl Store {
     /// Opens the database at `url` (a SQLite path or `sqlite://` URL, or `postgres://…`).
+    /// Any other form is refused before anything is created (see `database_url`).
     pub fn open(url: &str, pool_size: u32) -> Result<Store, Error> {
-        let backend = Backend::of_url(url);
+        let parsed = DatabaseUrl::parse(url).map_err(|m| Error::new(ErrorCode::DatabaseDown, m))?;
+        let backend = parsed.backend();
+        let url = match &parsed {
+            DatabaseUrl::Postgres(u) | DatabaseUrl::Sqlite(u) => u.as_str(),
+        };
         if backend == Backend::Sqlite {
-            let path = std::path::Path::new(sqlite_path(url));
+            let path = std::path::Path::new(url);
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(pool_error)?;
             }
             // WAL lets readers run beside the single writer. It is a property of the file,
             // set once here rather than racing from every pooled connection.
-            SqliteConnection::establish(sqlite_path(url))
+            SqliteConnection::establish(url)
                 .and_then(|mut c| {
                     c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;")
                         .map_err(diesel::ConnectionError::CouldntSetupConfiguration)

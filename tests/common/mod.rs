@@ -117,6 +117,16 @@ impl Server {
         }
     }
 
+    /// The service's process id, for signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the service's process has ended.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
     /// What the service logged so far (with `capture_log`).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self._dir.path().join("bridgebook.log")).unwrap_or_default()
