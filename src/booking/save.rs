@@ -32,6 +32,10 @@ impl Booking {
     pub fn save_all(&self, reqs: &[ConferenceRequest], by: &User) -> Result<Vec<Booked>, Error> {
         let now = self.now();
         self.store.write(|conn| {
+            // Every system's lock first: the locks keep one order (systems, routing, log)
+            // while one meeting after another is saved in this transaction.
+            let all: Vec<i64> = systems::all(conn)?.iter().map(|s| s.id).collect();
+            lock_systems(conn, &all)?;
             reqs.iter()
                 .map(|r| self.save_in(conn, r, BookingMode::Strict, by, now))
                 .collect()

@@ -5,7 +5,8 @@
 //! lock taken out of order, on every backend, so a test on SQLite finds what would deadlock
 //! on PostgreSQL.
 use crate::domain::Error;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 
 /// The locks, in the order they are taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -18,11 +19,32 @@ pub enum Lock {
 thread_local! {
     /// The highest lock the running transaction of this thread holds.
     static HELD: Cell<u8> = const { Cell::new(0) };
+    /// The systems whose locks it holds: asking for them again takes nothing new, so a
+    /// transaction that locked every system it saves up front (SaveConferences) may save
+    /// one meeting after another.
+    static SYSTEMS: RefCell<BTreeSet<i64>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 /// A transaction starts holding nothing.
 pub fn begin() {
     HELD.with(|h| h.set(0));
+    SYSTEMS.with(|s| s.borrow_mut().clear());
+}
+
+/// Of `ids`, those whose locks the transaction does not hold yet.
+pub fn systems_not_held(ids: &[i64]) -> Vec<i64> {
+    SYSTEMS.with(|s| {
+        let held = s.borrow();
+        ids.iter()
+            .copied()
+            .filter(|id| !held.contains(id))
+            .collect()
+    })
+}
+
+/// Records that the transaction holds the locks of `ids`.
+pub fn hold_systems(ids: &[i64]) {
+    SYSTEMS.with(|s| s.borrow_mut().extend(ids.iter().copied()));
 }
 
 /// Records that `lock` is taken next; refuses it when a later lock is held already
@@ -58,5 +80,10 @@ mod tests {
         begin();
         assert!(enter(Lock::TransactionLog).is_ok());
         assert!(enter(Lock::Systems).is_err());
+        begin();
+        hold_systems(&[1, 2]);
+        assert_eq!(systems_not_held(&[2, 3]), vec![3]);
+        begin();
+        assert_eq!(systems_not_held(&[2]), vec![2]);
     }
 }

@@ -283,9 +283,14 @@ pub(crate) fn lock_routing(conn: &mut DbConnection) -> Result<(), Error> {
 /// them, waiters on the exclusion constraint could deadlock. Released when the surrounding
 /// transaction ends.
 pub(crate) fn lock_systems(conn: &mut DbConnection, system_ids: &[i64]) -> Result<(), Error> {
+    let new = lock_order::systems_not_held(system_ids);
+    if new.is_empty() {
+        return Ok(());
+    }
     lock_order::enter(lock_order::Lock::Systems)?;
+    lock_order::hold_systems(&new);
     if let DbConnection::Pg(c) = conn {
-        let mut ids = system_ids.to_vec();
+        let mut ids = new;
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
