@@ -58,14 +58,18 @@ fn sighup_applies_the_configured_log_level() {
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim()
-        .trim_start_matches("bridgebook listening on ")
-        .to_string();
+    // Without an account the first start prints the administrator's password first.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let base = loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "stopped before listening"
+        );
+        if let Some(base) = line.trim().strip_prefix("bridgebook listening on ") {
+            break base.to_string();
+        }
+    };
     // Answered 401; the HTTP layer traces each request.
     let probe = || {
         let status = match ureq::get(&format!("{base}/admin/api/bridges")).call() {
