@@ -311,26 +311,17 @@ impl Worker {
         let e = match outcome {
             Ok(reports) => {
                 answers(app, &bridge, Ok(()))?;
-                let Some(m) = &wanted else {
-                    tracing::info!(bridge = %name, conference = job.conference_id, "{reference}: {}", done_text(job.kind));
-                    store.write(|conn| {
-                        if job.kind == Kind::TearDown {
-                            calls::ended(conn, job.conference_id, now)?;
-                        }
-                        jobs::finish(conn, job.id)
-                    })?;
-                    return Ok(());
-                };
-                let Some(reports) = reports else {
-                    tracing::info!(bridge = %name, conference = job.conference_id, "{reference}: {}", done_text(job.kind));
-                    return store.write(|conn| {
-                        if job.kind == Kind::TearDown {
-                            calls::ended(conn, job.conference_id, now)?;
-                        }
-                        jobs::finish(conn, job.id)
-                    });
-                };
-                return self.calls_placed(app, job, m, &reports, name, first_retry);
+                // Calls placed: where each stands decides whether the job is done.
+                if let (Some(m), Some(reports)) = (&wanted, reports) {
+                    return self.calls_placed(app, job, m, &reports, name, first_retry);
+                }
+                tracing::info!(bridge = %name, conference = job.conference_id, "{reference}: {}", done_text(job.kind));
+                return store.write(|conn| {
+                    if job.kind == Kind::TearDown {
+                        calls::ended(conn, job.conference_id, now)?;
+                    }
+                    jobs::finish(conn, job.id)
+                });
             }
             Err(e) => e,
         };
