@@ -57,8 +57,9 @@ pub fn raise_open_files_limit() -> Option<u64> {
 
 /// Connections each HTTP worker accepts at most (actix counts per worker). `configured` is
 /// the administrator's total (0: derived). Derived, it leaves a tenth of the descriptors
-/// (at least 64) plus the database pool for everything else: database connections, bridge
-/// calls, LDAP, log and SQLite files.
+/// (at least 64) plus the database pool for everything else (database connections, bridge
+/// calls, LDAP, log and SQLite files) and budgets the rest at
+/// `http_accept::DESCRIPTORS_PER_CONNECTION` a connection.
 pub fn connections_per_worker(
     open_files: Option<u64>,
     configured: usize,
@@ -75,7 +76,7 @@ pub fn connections_per_worker(
             Some(n) => {
                 let n = usize::try_from(n).unwrap_or(usize::MAX);
                 let reserved = (n / 10).max(64).saturating_add(pool_size as usize);
-                n.saturating_sub(reserved)
+                n.saturating_sub(reserved) / crate::http_accept::DESCRIPTORS_PER_CONNECTION
             }
         }
     };
@@ -130,16 +131,16 @@ mod tests {
     fn connection_caps() {
         let table = [
             // (open files, configured, workers, pool) → per worker
-            (Some(1024), 0, 2, 8, (1024 - 102 - 8) / 2),
-            (Some(1024), 0, 1, 8, 1024 - 102 - 8),
-            (Some(256), 0, 2, 8, (256 - 64 - 8) / 2),
-            (Some(1_048_576), 0, 4, 8, (1_048_576 - 104_857 - 8) / 4),
+            (Some(1024), 0, 2, 8, (1024 - 102 - 8) / 3 / 2),
+            (Some(1024), 0, 1, 8, (1024 - 102 - 8) / 3),
+            (Some(256), 0, 2, 8, (256 - 64 - 8) / 3 / 2),
+            (Some(1_048_576), 0, 4, 8, (1_048_576 - 104_857 - 8) / 3 / 4),
             (Some(50), 0, 2, 8, 1),
             (Some(1024), 300, 2, 8, 150),
             (Some(1024), 1, 4, 8, 1),
             (None, 0, 2, 8, 25_000),
             (None, 400, 2, 8, 200),
-            (Some(1024), 0, 0, 8, 1024 - 102 - 8),
+            (Some(1024), 0, 0, 8, (1024 - 102 - 8) / 3),
         ];
         for (files, configured, workers, pool, want) in table {
             assert_eq!(

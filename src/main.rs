@@ -248,6 +248,7 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         workers,
         c.pool_size,
     );
+    bridgebook::http_accept::set_lingering_limit(per_worker.saturating_mul(workers));
     let limit = open_files.map_or("unknown".to_string(), |n| n.to_string());
     tracing::info!(
         "open files limit {limit}: at most {per_worker} connections per worker, {workers} worker(s)"
