@@ -1,6 +1,9 @@
 //! Load run of the HTTP path: starts `bridgebook serve` on a fresh database, then drives
 //! GetConferenceById, SaveConferenceWithMode and the static /healthz baseline over kept-alive
 //! connections, one scenario after the other, and prints requests/s and latency percentiles.
+//! With `--flood N`, SaveConferenceWithMode is driven once more while N other connections,
+//! from another loopback address, send wrong passwords as fast as they are answered; the
+//! server's memory is read before and after.
 use bridgebook::contract::BOOKING_NS;
 use bridgebook::soap::server::BOOKING_PATH;
 use clap::Parser;
@@ -27,6 +30,9 @@ struct Args {
     /// database is created and dropped. Without it, a scratch SQLite file is used.
     #[arg(long)]
     postgres: Option<String>,
+    /// Also book during a flood of wrong passwords from this many connections (0: not).
+    #[arg(long, default_value_t = 0)]
+    flood: usize,
     /// The bridgebook binary to start (default: the one beside this tool).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -49,12 +55,15 @@ fn main() -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let outcome = runtime.block_on(run(&args, &server.address));
+    let outcome = runtime.block_on(run(&args, &server));
     drop(server);
     scratch.drop_it();
     let _ = std::fs::remove_dir_all(&dir);
-    let results = outcome?;
+    let (results, memory) = outcome?;
     print_table(&args, &scratch, &results);
+    for line in memory {
+        println!("{line}");
+    }
     Ok(())
 }
 
@@ -162,6 +171,7 @@ enum Scenario {
     Baseline,
     Read,
     Save,
+    SaveFlooded,
 }
 
 impl Scenario {
@@ -170,6 +180,7 @@ impl Scenario {
             Scenario::Baseline => "GET /healthz (static baseline)",
             Scenario::Read => "GetConferenceById",
             Scenario::Save => "SaveConferenceWithMode",
+            Scenario::SaveFlooded => "SaveConferenceWithMode, wrong passwords flooding",
         }
     }
 }
@@ -179,9 +190,25 @@ struct Outcome {
     latencies_us: Vec<u64>,
     errors: usize,
     elapsed: Duration,
+    /// Wrong-password requests answered meanwhile (flooded scenario only).
+    flood_answers: usize,
 }
 
-async fn run(args: &Args, address: &str) -> Result<Vec<Outcome>, String> {
+/// The server's resident and peak resident memory, from /proc (Linux).
+fn memory_of(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+}
+
+async fn run(args: &Args, server: &Server) -> Result<(Vec<Outcome>, Vec<String>), String> {
+    let address = server.address.as_str();
     let mut conn = Connection::open(address).await?;
     let mut ids = Vec::new();
     for i in 0..200u64 {
@@ -192,7 +219,37 @@ async fn run(args: &Args, address: &str) -> Result<Vec<Outcome>, String> {
     for scenario in [Scenario::Baseline, Scenario::Read, Scenario::Save] {
         out.push(drive(args, address, scenario, &ids).await?);
     }
-    Ok(out)
+    let mut memory = Vec::new();
+    if args.flood > 0 {
+        let pid = server.child.id();
+        memory.push(format!(
+            "server memory before the flood: {}",
+            memory_of(pid)
+        ));
+        out.push(drive(args, address, Scenario::SaveFlooded, &ids).await?);
+        memory.push(format!("server memory after the flood: {}", memory_of(pid)));
+    }
+    Ok((out, memory))
+}
+
+/// Sends wrong passwords on one connection from 127.0.0.2 until `until`, reconnecting when
+/// the server closes it; answers how many were answered.
+async fn flood(address: String, until: Instant) -> usize {
+    let mut answered = 0;
+    while Instant::now() < until {
+        let Ok(mut conn) = Connection::open_from(&address, "127.0.0.2", "not-the-password").await
+        else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        while Instant::now() < until {
+            match conn.post_raw(&save_envelope(1, 2, 0)).await {
+                Ok(_) => answered += 1,
+                Err(_) => break,
+            }
+        }
+    }
+    answered
 }
 
 async fn drive(
@@ -204,6 +261,13 @@ async fn drive(
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(1);
     let until = measure_from + Duration::from_secs(args.seconds);
+    let flooding: Vec<_> = if scenario == Scenario::SaveFlooded {
+        (0..args.flood)
+            .map(|_| tokio::spawn(flood(address.to_string(), until)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut tasks = Vec::new();
     for n in 0..args.connections {
         let address = address.to_string();
@@ -225,7 +289,13 @@ async fn drive(
                         let (status, body) = conn.post_raw(&read_envelope(id)).await?;
                         status == 200 && body.contains("<ConferenceId>")
                     }
-                    Scenario::Save => {
+                    Scenario::Save | Scenario::SaveFlooded => {
+                        // The flooded run books later slots than the plain one.
+                        let k = if scenario == Scenario::Save {
+                            k
+                        } else {
+                            50_000 + k
+                        };
                         let (status, body) = conn.post_raw(&save_envelope(a, b, k)).await?;
                         status == 200 && body.contains("<ConferenceId>")
                     }
@@ -246,11 +316,16 @@ async fn drive(
         errors += e;
     }
     latencies_us.sort_unstable();
+    let mut flood_answers = 0;
+    for f in flooding {
+        flood_answers += f.await.map_err(|e| e.to_string())?;
+    }
     Ok(Outcome {
         scenario,
         latencies_us,
         errors,
         elapsed: Duration::from_secs(args.seconds),
+        flood_answers,
     })
 }
 
@@ -287,6 +362,14 @@ fn print_table(args: &Args, scratch: &Scratch, results: &[Outcome]) {
             percentile(&o.latencies_us, 0.50),
             percentile(&o.latencies_us, 0.99),
             100.0 * rate(o) / base
+        );
+    }
+    for o in results.iter().filter(|o| o.flood_answers > 0) {
+        println!(
+            "\n{}: {} wrong passwords answered from {} connections",
+            o.scenario.name(),
+            o.flood_answers,
+            args.flood
         );
     }
 }
@@ -342,15 +425,35 @@ struct Connection {
 
 impl Connection {
     async fn open(address: &str) -> Result<Connection, String> {
-        use base64::Engine;
         let stream = TcpStream::connect(address)
             .await
             .map_err(|e| e.to_string())?;
+        Connection::over(stream, address, PASSWORD)
+    }
+
+    /// From another local address (another client, as far as the server can tell).
+    async fn open_from(address: &str, local: &str, password: &str) -> Result<Connection, String> {
+        let e = |e: std::io::Error| e.to_string();
+        let socket = tokio::net::TcpSocket::new_v4().map_err(e)?;
+        socket
+            .bind(
+                format!("{local}:0")
+                    .parse()
+                    .map_err(|_| "bad local address")?,
+            )
+            .map_err(e)?;
+        let remote = address.parse().map_err(|_| "bad server address")?;
+        let stream = socket.connect(remote).await.map_err(e)?;
+        Connection::over(stream, address, password)
+    }
+
+    fn over(stream: TcpStream, address: &str, password: &str) -> Result<Connection, String> {
+        use base64::Engine;
         stream.set_nodelay(true).map_err(|e| e.to_string())?;
         Ok(Connection {
             stream: AsyncBufReader::new(stream),
             host: address.to_string(),
-            auth: base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}")),
+            auth: base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{password}")),
         })
     }
 
