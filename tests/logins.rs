@@ -1,6 +1,7 @@
 //! Failed logins over HTTP: a user name that keeps failing waits longer, then is locked out
 //! (the right password refused too) until an administrator clears it; the same per client
-//! address. See src/soap/throttle.rs.
+//! address. A client that logged in before keeps working while others flood its name with
+//! wrong passwords. See src/soap/throttle.rs and src/soap/login.rs.
 mod common;
 use common::*;
 use std::io::{Read, Write};
@@ -178,4 +179,52 @@ lockout_seconds = 600
     );
     assert_eq!(cleared.status, 200, "{}", cleared.body);
     assert_eq!(login_from(&server, other, USER, PASSWORD), 200);
+}
+
+#[test]
+fn a_name_flooded_from_elsewhere_still_serves_its_own_client() {
+    let server = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: r#"
+[logins]
+free_failures = 10
+user_lockout_failures = 3
+address_lockout_failures = 0
+lockout_seconds = 600
+"#
+            .into(),
+            ..Options::default()
+        },
+    );
+    let client = Ipv4Addr::new(127, 0, 0, 1);
+    let flood = Ipv4Addr::new(127, 0, 0, 2);
+    let stranger = Ipv4Addr::new(127, 0, 0, 3);
+    assert_eq!(login_from(&server, client, USER, PASSWORD), 200);
+    for _ in 0..3 {
+        assert_eq!(login_from(&server, flood, USER, "guess"), 401);
+    }
+    assert_eq!(
+        login_from(&server, flood, USER, "guess"),
+        429,
+        "name locked"
+    );
+    // The flood's address is refused even the right password, as is an address that never
+    // logged in; the client that did keeps working.
+    assert_eq!(login_from(&server, flood, USER, PASSWORD), 429);
+    assert_eq!(login_from(&server, stranger, USER, PASSWORD), 429);
+    assert_eq!(login_from(&server, client, USER, PASSWORD), 200);
+    assert_eq!(
+        login_from(&server, client, USER, "guess"),
+        429,
+        "no guessing"
+    );
+    let list = lockouts(&server);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "user" && e["key"] == USER.to_lowercase() && e["locked"] == true),
+        "{list}"
+    );
 }

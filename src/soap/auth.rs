@@ -22,15 +22,26 @@ const MAX_REMEMBERED: NonZeroUsize = NonZeroUsize::new(10_000).unwrap();
 pub struct Authenticator {
     store: Arc<Store>,
     ldap: Option<Arc<Ldap>>,
-    /// Verified headers: the user, when, and the store's users generation then. Bounded:
-    /// the least recently used go first.
-    verified: Mutex<LruCache<[u8; 32], (User, Instant, u64)>>,
+    /// Verified headers: the user, when, the store's users generation then, and the client
+    /// addresses that sent it since. Bounded: the least recently used go first.
+    verified: Mutex<LruCache<[u8; 32], Verified>>,
     /// Checked when there is no hash to check, so a login that fails takes as long whether
     /// or not the user exists.
     decoy: String,
     pub pool: LoginPool,
     pub throttle: Throttle,
 }
+
+struct Verified {
+    user: User,
+    at: Instant,
+    generation: u64,
+    /// The most recent few, newest last.
+    addresses: Vec<String>,
+}
+
+/// Addresses remembered per verified header.
+const ADDRESSES_PER_HEADER: usize = 8;
 
 /// Why a request was turned away before reaching SOAP.
 #[derive(Debug)]
@@ -67,11 +78,34 @@ impl Authenticator {
 
     /// The user already verified for this Authorization header, without blocking.
     pub fn remembered(&self, header: &str) -> Option<User> {
+        self.remembered_where(header, |_| true)
+    }
+
+    /// The same, only when `address` has sent this header since it was verified.
+    pub fn remembered_from(&self, header: &str, address: &str) -> Option<User> {
+        self.remembered_where(header, |v| v.addresses.iter().any(|a| a == address))
+    }
+
+    fn remembered_where(&self, header: &str, from: impl Fn(&Verified) -> bool) -> Option<User> {
         let generation = self.store.users_generation();
         let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
         map.get(&Self::key(header))
-            .filter(|(_, at, g)| at.elapsed() < REMEMBER && *g == generation)
-            .map(|(u, _, _)| u.clone())
+            .filter(|v| v.at.elapsed() < REMEMBER && v.generation == generation && from(v))
+            .map(|v| v.user.clone())
+    }
+
+    /// Notes that `address` sent this verified header.
+    pub fn remember_address(&self, header: &str, address: &str) {
+        let mut map = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(v) = map.peek_mut(&Self::key(header)) {
+            if v.addresses.last().map(String::as_str) != Some(address) {
+                v.addresses.retain(|a| a != address);
+                v.addresses.push(address.to_string());
+                if v.addresses.len() > ADDRESSES_PER_HEADER {
+                    v.addresses.remove(0);
+                }
+            }
+        }
     }
 
     /// Checks an Authorization header: a local account's argon2 hash, else the directory.
@@ -115,7 +149,12 @@ impl Authenticator {
         let user = user.ok_or(Denied::Unauthorized)?;
         self.verified.lock().unwrap_or_else(|p| p.into_inner()).put(
             Self::key(header),
-            (user.clone(), Instant::now(), generation),
+            Verified {
+                user: user.clone(),
+                at: Instant::now(),
+                generation,
+                addresses: Vec::new(),
+            },
         );
         Ok(user)
     }

@@ -28,38 +28,55 @@ pub(crate) async fn authenticate(req: &HttpRequest, app: &Arc<App>) -> Result<Us
     let name = plain_user_name(&login).to_string();
     let address = client_address(req);
     let auth = &app.auth;
-    // Checked before the remembered credentials too: otherwise guesses would be answered
-    // from the cache while the name is locked.
-    match auth.throttle.check(&name, &address) {
-        Verdict::Check => {}
-        Verdict::Wait(left) => {
-            return Err(Denied::Throttled {
-                retry_after: left,
-                locked: false,
-            })
+    // An address that is throttled gets nothing, not even what was verified before.
+    refuse_unless_checkable(auth.throttle.check_address(&address))?;
+    // A throttled name still serves a client whose very header was verified from this
+    // address, when this address has no failures of its own: a flood of wrong passwords for
+    // a service account from elsewhere must not stop the client that books with it. Anyone
+    // else (a new address, or the one that failed) is refused while the name is throttled.
+    let for_name = auth.throttle.check_user(&name);
+    if for_name != Verdict::Check {
+        if auth.throttle.address_is_clean(&address) {
+            if let Some(u) = auth.remembered_from(&header, &address) {
+                return Ok(u);
+            }
         }
-        Verdict::Locked(left) => {
-            return Err(Denied::Throttled {
-                retry_after: left,
-                locked: true,
-            })
-        }
+        refuse_unless_checkable(for_name)?;
     }
     if let Some(u) = auth.remembered(&header) {
+        auth.remember_address(&header, &address);
         return Ok(u);
     }
     let app2 = Arc::clone(app);
+    let checked = header.clone();
     let outcome = auth
         .pool
-        .run(move || app2.auth.verify(&header))
+        .run(move || app2.auth.verify(&checked))
         .await
         .map_err(|_| Denied::Busy)?;
     match &outcome {
-        Ok(_) => auth.throttle.succeeded(&name),
+        Ok(_) => {
+            auth.remember_address(&header, &address);
+            auth.throttle.succeeded(&name)
+        }
         Err(Denied::Unauthorized) => auth.throttle.failed(&name, &address),
         Err(_) => {}
     }
     outcome
+}
+
+fn refuse_unless_checkable(v: Verdict) -> Result<(), Denied> {
+    match v {
+        Verdict::Check => Ok(()),
+        Verdict::Wait(left) => Err(Denied::Throttled {
+            retry_after: left,
+            locked: false,
+        }),
+        Verdict::Locked(left) => Err(Denied::Throttled {
+            retry_after: left,
+            locked: true,
+        }),
+    }
 }
 
 /// The answer to a login refused for being throttled or for a full pool.
