@@ -19,15 +19,36 @@ const WSDL_PLACEHOLDER_HOST: &str = "http://localhost";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health))
+        .route("/readyz", web::get().to(ready))
         .default_service(web::to(handle));
 }
 
-/// A fixed answer that touches nothing: what load balancers poll, and the baseline the load
-/// tool compares SOAP calls against.
+/// A fixed answer that touches nothing: the process answers. What liveness probes poll, and
+/// the baseline the load tool compares SOAP calls against.
 async fn health() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body("ok")
+}
+
+/// How long `/readyz` waits for a database connection before calling the service not ready.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// 200 when the database answers and carries every migration of this binary, else 503 with
+/// the reason: what load balancers and orchestrators poll before sending traffic.
+async fn ready(app: web::Data<Arc<App>>) -> HttpResponse {
+    let app = Arc::clone(&app);
+    let outcome = web::block(move || app.booking.store.readiness(READY_WAIT)).await;
+    let text = |s: String| HttpResponse::ServiceUnavailable()
+        .content_type("text/plain; charset=utf-8")
+        .body(s);
+    match outcome {
+        Ok(Ok(())) => HttpResponse::Ok()
+            .content_type("text/plain; charset=utf-8")
+            .body("ready"),
+        Ok(Err(e)) => text(format!("not ready: {}", e.message)),
+        Err(e) => text(format!("not ready: {e}")),
+    }
 }
 
 fn service_of(path: &str) -> Option<Service> {

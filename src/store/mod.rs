@@ -221,6 +221,24 @@ impl Store {
         Ok(applied.iter().map(|v| v.to_string()).collect())
     }
 
+    /// Whether the database answers within `wait` and carries every migration of this
+    /// binary: what `/readyz` reports.
+    pub fn readiness(&self, wait: Duration) -> Result<(), Error> {
+        let mut conn = self.pool.get_timeout(wait).map_err(pool_error)?;
+        let pending = match &mut *conn {
+            DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|p| p.len()),
+            DbConnection::Pg(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|p| p.len()),
+        }
+        .map_err(pool_error)?;
+        if pending > 0 {
+            return Err(Error::new(
+                ErrorCode::DatabaseDown,
+                format!("{pending} database migration(s) not applied yet"),
+            ));
+        }
+        Ok(())
+    }
+
     /// Runs read-only work on a pooled connection.
     pub fn read<T>(
         &self,
