@@ -91,7 +91,14 @@ pub fn lines(
 fn walk(v: &toml::Value, path: &mut Vec<Step>, f: &mut impl FnMut(&[Step], &toml::Value)) {
     match v {
         toml::Value::Table(t) => {
-            for (k, v) in t {
+            // A table's own values first, then its sub-tables, as a TOML file is written.
+            let nested = |v: &toml::Value| {
+                v.is_table()
+                    || v.as_array()
+                        .is_some_and(|a| a.iter().any(toml::Value::is_table))
+            };
+            let (inner, own): (Vec<_>, Vec<_>) = t.iter().partition(|(_, v)| nested(v));
+            for (k, v) in own.into_iter().chain(inner) {
                 path.push(Step::Key(k.clone()));
                 walk(v, path, f);
                 path.pop();

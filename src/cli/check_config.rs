@@ -29,9 +29,14 @@ pub fn run(settings: &Settings) -> Result<(), String> {
             .map_err(|e| format!("log: '{}' is not a log filter: {e}", c.log))?;
     }
     let shown = lines(&c, &text, &env, settings.database_url.is_some())?;
+    let mut out = String::new();
+    let mut say = |line: String| {
+        out.push_str(&line);
+        out.push('\n');
+    };
     match &settings.config {
-        Some(p) => println!("# file: {}", p.display()),
-        None => println!("# file: none (--config or BRIDGEBOOK_CONFIG names one)"),
+        Some(p) => say(format!("# file: {}", p.display())),
+        None => say("# file: none (--config or BRIDGEBOOK_CONFIG names one)".into()),
     }
     let width = shown
         .iter()
@@ -41,22 +46,25 @@ pub fn run(settings: &Settings) -> Result<(), String> {
         .min(72);
     for l in &shown {
         let setting = format!("{} = {}", l.key, l.value);
-        println!("{setting:<width$}  # {}", l.source);
+        say(format!("{setting:<width$}  # {}", l.source));
     }
-    println!("# database: {}", db.describe());
+    say(format!("# database: {}", db.describe()));
     if let Ok(filter) = std::env::var("BRIDGEBOOK_LOG") {
-        println!("# BRIDGEBOOK_LOG={filter} takes precedence over log");
+        say(format!(
+            "# BRIDGEBOOK_LOG={filter} takes precedence over log"
+        ));
     }
     if std::env::var_os(bridgebook::directory::first_admin::PASSWORD_ENV).is_some() {
-        println!(
+        say(format!(
             "# {} is set: the password of 'admin' if a start finds no account that can log in",
             bridgebook::directory::first_admin::PASSWORD_ENV
-        );
+        ));
     }
-    let unused = shown.iter().filter(|l| l.source == Source::Default).count();
-    println!(
-        "# the configuration is valid ({} values, {unused} of them defaults)",
+    let defaults = shown.iter().filter(|l| l.source == Source::Default).count();
+    say(format!(
+        "# the configuration is valid ({} values, {defaults} of them defaults)",
         shown.len()
-    );
+    ));
+    super::print(&out);
     Ok(())
 }

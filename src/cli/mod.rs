@@ -33,3 +33,11 @@ impl Settings {
         Ok(c)
     }
 }
+
+/// Writes a command's report to standard output; a reader that went away early (`| head`)
+/// is no error.
+pub fn print(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}

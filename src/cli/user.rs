@@ -179,13 +179,16 @@ fn list(store: &Store) -> Result<(), String> {
             *w = (*w).max(cell.chars().count());
         }
     }
+    let mut out = String::new();
     for r in std::iter::once(&head).chain(&rows) {
         let line: Vec<String> = r
             .iter()
             .zip(widths)
             .map(|(cell, w)| format!("{cell:<w$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
     }
+    super::print(&out);
     Ok(())
 }
