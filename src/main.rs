@@ -154,16 +154,20 @@ fn settle_flags(cli: &mut Cli) -> Result<(), String> {
 
 fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
     settle_flags(&mut cli)?;
-    let load = |settings: &Settings| -> Result<Config, String> {
+    // `demo`: the database is the demo's own, named when it is made.
+    let load_for = |settings: &Settings, demo: bool| -> Result<Config, String> {
         let c = settings.load()?;
         if let Err(e) = log.apply(&c.log) {
             tracing::warn!("{e}");
         }
         // Refused before anything is opened or created; the log names what is used.
         let db = bridgebook::store::database_url::DatabaseUrl::parse(&c.database_url)?;
-        tracing::info!("database: {}", db.describe());
+        if !demo {
+            tracing::info!("database: {}", db.describe());
+        }
         Ok(c)
     };
+    let load = |settings: &Settings| load_for(settings, false);
     match cli.command {
         Command::HashPassword => {
             let password = cli::password_input::read("Password", true)?;
@@ -197,7 +201,7 @@ fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
                             --database-url"
                     .into());
             }
-            let mut c = load(&settings)?;
+            let mut c = load_for(&settings, demo)?;
             if let Some(l) = listen {
                 c.listen = l;
             }
