@@ -52,6 +52,14 @@ pub fn run(c: &Config, action: Action) -> Result<(), String> {
         Action::Disable { name } => set_disabled(&store, &name, true),
         Action::Enable { name } => set_disabled(&store, &name, false),
         Action::Passwd { name } => {
+            // Told before the password is asked for; checked again when it is set.
+            if store
+                .read(|conn| accounts::find(conn, &name))
+                .map_err(|e| e.message)?
+                .is_none()
+            {
+                return Err(no_account(&name));
+            }
             let hash = password::hash(&password_input::read("New password", true)?)?;
             let found = store
                 .write(|conn| accounts::set_password(conn, &name, &hash))
@@ -78,8 +86,6 @@ pub fn run(c: &Config, action: Action) -> Result<(), String> {
                     "'{name}' cannot be a login name: no spaces, no backslash, not empty"
                 ));
             }
-            // Asked before anything is checked in the database: one transaction below.
-            let hash = password::hash(&password_input::read("Password", true)?)?;
             let mut wanted = vec![users::DEFAULT_GROUP.to_string()];
             if site_admin {
                 wanted.push(users::SITE_ADMINS.to_string());
@@ -89,6 +95,12 @@ pub fn run(c: &Config, action: Action) -> Result<(), String> {
                     wanted.push(g);
                 }
             }
+            // Told before the password is asked for, and checked again in the
+            // transaction that adds the account.
+            store
+                .read(|conn| refusal(conn, &name, &wanted))
+                .map_err(|e| e.message)?;
+            let hash = password::hash(&password_input::read("Password", true)?)?;
             let user = User {
                 username: name.clone(),
                 email,
@@ -99,21 +111,7 @@ pub fn run(c: &Config, action: Action) -> Result<(), String> {
             };
             store
                 .write(|conn| {
-                    if let Some(existing) = accounts::find(conn, &name)? {
-                        return Err(bridgebook::domain::Error::invalid(format!(
-                            "an account named '{existing}' exists already (`bridgebook user \
-                             passwd {existing}` sets its password)"
-                        )));
-                    }
-                    let known = accounts::group_names(conn)?;
-                    if let Some(missing) = wanted.iter().find(|g| !known.contains(g)) {
-                        return Err(bridgebook::domain::Error::invalid(format!(
-                            "there is no group named '{missing}' (there are: {}; the \
-                             [[group]] tables of the configuration are stored when the \
-                             service starts)",
-                            known.join(", ")
-                        )));
-                    }
+                    refusal(conn, &name, &wanted)?;
                     let id = users::upsert(conn, &user, Some(&hash), Source::Local)?;
                     users::set_groups(conn, id, &wanted)?;
                     users_generation::raise(conn)
@@ -123,6 +121,29 @@ pub fn run(c: &Config, action: Action) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Why account `name` in groups `wanted` cannot be added, if it cannot.
+fn refusal(
+    conn: &mut bridgebook::store::DbConnection,
+    name: &str,
+    wanted: &[String],
+) -> Result<(), bridgebook::domain::Error> {
+    if let Some(existing) = accounts::find(conn, name)? {
+        return Err(bridgebook::domain::Error::invalid(format!(
+            "an account named '{existing}' exists already (`bridgebook user passwd \
+             {existing}` sets its password)"
+        )));
+    }
+    let known = accounts::group_names(conn)?;
+    if let Some(missing) = wanted.iter().find(|g| !known.contains(g)) {
+        return Err(bridgebook::domain::Error::invalid(format!(
+            "there is no group named '{missing}' (there are: {}; the [[group]] tables of \
+             the configuration are stored when the service starts)",
+            known.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn no_account(name: &str) -> String {
