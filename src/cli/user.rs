@@ -17,8 +17,10 @@ pub enum Action {
     Add {
         /// The login name (compared case-insensitively).
         name: String,
+        /// The address bookings owned by this account are found by (OwnerEmailAddress).
         #[arg(long)]
         email: Option<String>,
+        /// Names shown to clients (GetUsers, booking owners).
         #[arg(long)]
         first_name: Option<String>,
         #[arg(long)]
