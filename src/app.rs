@@ -25,6 +25,8 @@ pub fn build(config: &Config) -> Result<App, String> {
     let store =
         Arc::new(Store::open(&config.database_url, config.pool_size).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
+    crate::store::users_generation::watch(Arc::downgrade(&store))
+        .map_err(|e| format!("cannot start the users generation watch: {e}"))?;
     load_inventory(&store, config).map_err(|e| e.message)?;
     let ldap_admins = config.directory.ldap.is_some();
     if let Some(pw) = crate::directory::first_admin::ensure(&store, ldap_admins)? {

@@ -1,10 +1,10 @@
 //! bridgebook.toml as one typed struct; every key can be overridden by a BRIDGEBOOK_*
 //! environment variable (nested keys joined by a double underscore, e.g.
 //! BRIDGEBOOK_BOOKING__BOOKING_WINDOW_DAYS=90).
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address the SOAP services listen on.
@@ -40,7 +40,7 @@ pub struct Config {
 }
 
 /// The worker that makes booked meetings live on their bridges.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LauncherConfig {
     pub enabled: bool,
@@ -99,7 +99,7 @@ impl Default for Config {
 
 /// Conference defaults (TMS: Administrative Tools > Configuration > Conference Settings).
 /// Enumerated values are written as on the wire ("Automatic Call Launch", "30b/1920kbps").
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BookingConfig {
     pub default_duration_minutes: i64,
@@ -140,7 +140,7 @@ impl Default for BookingConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SystemConfig {
     pub id: i64,
@@ -163,7 +163,7 @@ pub struct SystemConfig {
     pub web_interface_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserConfig {
     pub username: String,
@@ -187,7 +187,7 @@ pub struct UserConfig {
 
 /// A group of users and what its members may do. The built-in "Site Administrators" and
 /// "Users" (the default group) can be changed here too.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupConfig {
     pub name: String,
@@ -205,7 +205,7 @@ pub struct GroupConfig {
 
 /// Where logins and booking owners are looked up: the local users always, and an LDAP or
 /// Active Directory server when `ldap` is set.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DirectoryConfig {
     pub ldap: Option<LdapConfig>,
@@ -222,7 +222,7 @@ impl Default for DirectoryConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LdapConfig {
     /// ldap://host:389 or ldaps://host:636.
@@ -262,7 +262,7 @@ fn uid() -> String {
 }
 
 /// TMS licensing. With neither key set, nothing is counted.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LicensingConfig {
     /// Application Integration licences: concurrent ClientSession ids that may use the
@@ -288,7 +288,7 @@ impl Default for LicensingConfig {
 }
 
 /// A conference bridge, upserted by name at every start.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeConfig {
     pub name: String,
@@ -318,7 +318,7 @@ pub struct BridgeConfig {
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
 /// values.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityConfig {
     pub total: f64,
@@ -395,10 +395,10 @@ fn yes() -> bool {
     true
 }
 
-const ENV_PREFIX: &str = "BRIDGEBOOK_";
+pub(crate) const ENV_PREFIX: &str = "BRIDGEBOOK_";
 /// Variables of the command line itself, not configuration keys (ADMIN_PASSWORD: the
 /// first administrator's, directory/first_admin.rs).
-const NOT_KEYS: [&str; 3] = ["LOG", "CONFIG", "ADMIN_PASSWORD"];
+pub(crate) const NOT_KEYS: [&str; 3] = ["LOG", "CONFIG", "ADMIN_PASSWORD"];
 
 impl Config {
     /// Reads `path` (when given) and applies the environment's overrides.

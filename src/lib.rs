@@ -5,6 +5,7 @@ pub mod app;
 pub mod booking;
 pub mod bridges;
 pub mod config;
+pub mod config_sources;
 pub mod contract;
 pub mod demo;
 pub mod directory;

@@ -1,4 +1,7 @@
-//! The bridgebook command line: serve, migrate, hash-password.
+//! The bridgebook command line: serve, migrate, users, configuration check, backup,
+//! hash-password and the bridge simulators.
+mod cli;
+
 use bridgebook::app;
 use bridgebook::config::Config;
 use bridgebook::logging::LogLevel;
@@ -6,7 +9,7 @@ use bridgebook::soap::server;
 use bridgebook::soap::tls as server_tls;
 use bridgebook::store::Backend;
 use clap::{Parser, Subcommand};
-use std::io::BufRead;
+use cli::Settings;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -20,12 +23,11 @@ Configuration comes from bridgebook.toml (see --config) and BRIDGEBOOK_* environ
 variables, which override any key (nested keys joined by a double underscore)."
 )]
 struct Cli {
-    /// Path of bridgebook.toml. Without it, only the defaults and the environment apply.
-    #[arg(long, global = true, env = "BRIDGEBOOK_CONFIG")]
+    /// The --config of the commands that read the configuration, given before the command.
+    #[arg(long, hide = true)]
     config: Option<PathBuf>,
-    /// Database to use: a SQLite file path (default ./data/bridgebook.db) or a
-    /// postgres:// URL. Overrides database_url of the configuration.
-    #[arg(long, global = true)]
+    /// The --database-url of the commands that open the database, given before the command.
+    #[arg(long, hide = true)]
     database_url: Option<String>,
     #[command(subcommand)]
     command: Command,
@@ -35,25 +37,54 @@ struct Cli {
 enum Command {
     /// Runs the SOAP services (migrating the database first) until interrupted.
     Serve {
+        #[command(flatten)]
+        settings: Settings,
         /// Address to listen on, e.g. 0.0.0.0:8080 (port 0 picks a free port). Overrides
         /// listen of the configuration.
         #[arg(long)]
         listen: Option<String>,
-        /// Also runs bridge simulators, with demo rooms and a demo account, so a meeting
-        /// booked over SOAP goes live on a (simulated) bridge.
+        /// Also runs bridge simulators, with demo rooms and a demo account, on a temporary
+        /// database of its own, so a meeting booked over SOAP goes live on a (simulated)
+        /// bridge. Never for real bookings.
         #[arg(long)]
         demo: bool,
     },
     /// Applies pending database migrations and exits.
-    Migrate,
-    /// Reads a password from standard input and prints its argon2 hash for a [[user]]
-    /// table's password_hash.
+    Migrate {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Adds, disables, enables, lists local accounts and sets their passwords; a running
+    /// service sees the change within seconds.
+    User {
+        #[command(flatten)]
+        settings: Settings,
+        #[command(subcommand)]
+        action: cli::user::Action,
+    },
+    /// Reads and checks the configuration, then shows every value in effect and where it
+    /// comes from (file, environment, command line or default), secrets hidden.
+    CheckConfig {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Writes a consistent copy of the SQLite database to FILE, also while the service is
+    /// running and writing (PostgreSQL: use pg_dump).
+    Backup {
+        #[command(flatten)]
+        settings: Settings,
+        /// The copy to write; it must not exist yet.
+        file: PathBuf,
+    },
+    /// Asks for a password (read from standard input when it is not a terminal) and prints
+    /// its argon2 hash for a [[user]] table's password_hash.
     HashPassword,
-    /// Runs a bridge simulator standalone, speaking that family's management API.
+    /// Runs a bridge simulator standalone, speaking that family's management API, until
+    /// SIGTERM or Ctrl-C.
     Sim {
-        /// The bridge family: meeting-server, telepresence-server, conductor or pexip.
-        #[arg(long)]
-        family: String,
+        /// The bridge family.
+        #[arg(long, value_enum)]
+        family: cli::sim::Family,
         #[arg(long, default_value = "127.0.0.1:9443")]
         listen: String,
         /// API credentials the simulator accepts.
@@ -62,6 +93,32 @@ enum Command {
         #[arg(long, default_value = "admin")]
         password: String,
     },
+}
+
+impl Command {
+    /// The configuration and database flags, for the commands that use them.
+    fn settings(&mut self) -> Option<&mut Settings> {
+        match self {
+            Command::Serve { settings, .. }
+            | Command::Migrate { settings }
+            | Command::User { settings, .. }
+            | Command::CheckConfig { settings }
+            | Command::Backup { settings, .. } => Some(settings),
+            Command::HashPassword | Command::Sim { .. } => None,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Serve { .. } => "serve",
+            Command::Migrate { .. } => "migrate",
+            Command::User { .. } => "user",
+            Command::CheckConfig { .. } => "check-config",
+            Command::Backup { .. } => "backup",
+            Command::HashPassword => "hash-password",
+            Command::Sim { .. } => "sim",
+        }
+    }
 }
 
 fn main() {
@@ -73,32 +130,48 @@ fn main() {
     }
 }
 
-fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
-    let load = || -> Result<Config, String> {
-        let mut c = Config::load(cli.config.as_deref())?;
-        if let Some(url) = &cli.database_url {
-            c.database_url = url.clone();
+/// Moves --config and --database-url given before the command into the command's own, and
+/// refuses them for a command that reads neither.
+fn settle_flags(cli: &mut Cli) -> Result<(), String> {
+    let name = cli.command.name();
+    match cli.command.settings() {
+        Some(s) => {
+            if let Some(c) = cli.config.take() {
+                s.config = Some(c);
+            }
+            if let Some(u) = cli.database_url.take() {
+                s.database_url = Some(u);
+            }
+            Ok(())
         }
+        None if cli.config.is_some() => Err(format!("--config means nothing to `{name}`")),
+        None if cli.database_url.is_some() => {
+            Err(format!("--database-url means nothing to `{name}`"))
+        }
+        None => Ok(()),
+    }
+}
+
+fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
+    settle_flags(&mut cli)?;
+    // `demo`: the database is the demo's own, named when it is made.
+    let load_for = |settings: &Settings, demo: bool| -> Result<Config, String> {
+        let c = settings.load()?;
         if let Err(e) = log.apply(&c.log) {
             tracing::warn!("{e}");
         }
         // Refused before anything is opened or created; the log names what is used.
         let db = bridgebook::store::database_url::DatabaseUrl::parse(&c.database_url)?;
-        tracing::info!("database: {}", db.describe());
+        if !demo {
+            tracing::info!("database: {}", db.describe());
+        }
         Ok(c)
     };
-    match &cli.command {
+    let load = |settings: &Settings| load_for(settings, false);
+    match cli.command {
         Command::HashPassword => {
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| e.to_string())?;
-            let password = line.trim_end_matches(['\r', '\n']);
-            if password.is_empty() {
-                return Err("no password on standard input".into());
-            }
-            println!("{}", bridgebook::directory::password::hash(password)?);
+            let password = cli::password_input::read("Password", true)?;
+            println!("{}", bridgebook::directory::password::hash(&password)?);
             Ok(())
         }
         Command::Sim {
@@ -106,73 +179,40 @@ fn run(cli: Cli, log: LogLevel) -> Result<(), String> {
             listen,
             username,
             password,
-        } => match family.as_str() {
-            "meeting-server" => {
-                let sim = bridgebook::sim::cms::CmsSim::start(listen, username, password)
-                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                println!("meeting-server simulator listening on {}", sim.base);
-                sim.wait();
-                Ok(())
-            }
-            "telepresence-server" => {
-                let sim =
-                    bridgebook::sim::telepresence_server::TsSim::start(listen, username, password)
-                        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                println!(
-                    "telepresence-server simulator listening on {}/RPC2",
-                    sim.base
-                );
-                sim.wait();
-                Ok(())
-            }
-            "conductor" => {
-                let sim =
-                    bridgebook::sim::conductor::ConductorSim::start(listen, username, password)
-                        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                println!("conductor simulator listening on {}/RPC2", sim.base);
-                sim.wait();
-                Ok(())
-            }
-            "pexip" => {
-                let sim =
-                    bridgebook::sim::pexip::PexipSim::start(bridgebook::sim::pexip::SimConfig {
-                        address: listen.clone(),
-                        username: username.clone(),
-                        password: password.clone(),
-                        ..Default::default()
-                    })
-                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                println!("pexip simulator listening on {}", sim.base_url());
-                loop {
-                    std::thread::park();
-                }
-            }
-            other => Err(format!(
-                "no simulator for family '{other}' in this build \
-                 (available: meeting-server, telepresence-server, conductor, pexip)"
-            )),
-        },
-        Command::Migrate => {
-            let c = load()?;
+        } => cli::sim::run(family, &listen, &username, &password),
+        Command::Migrate { settings } => {
+            let c = load(&settings)?;
             let store =
                 bridgebook::store::Store::open(&c.database_url, 1).map_err(|e| e.message)?;
             let applied = store.migrate().map_err(|e| e.message)?;
             println!("{} migration(s) applied", applied.len());
             Ok(())
         }
-        Command::Serve { listen, demo } => {
-            let mut c = load()?;
-            if let Some(l) = listen {
-                c.listen = l.clone();
+        Command::User { settings, action } => cli::user::run(&load(&settings)?, action),
+        Command::CheckConfig { settings } => cli::check_config::run(&settings),
+        Command::Backup { settings, file } => cli::backup::run(&load(&settings)?, &file),
+        Command::Serve {
+            settings,
+            listen,
+            demo,
+        } => {
+            if demo && settings.database_url.is_some() {
+                return Err("--demo runs on a temporary database of its own: leave out \
+                            --database-url"
+                    .into());
             }
-            // The simulators live as long as the service.
-            let _simulators = if *demo {
+            let mut c = load_for(&settings, demo)?;
+            if let Some(l) = listen {
+                c.listen = l;
+            }
+            // The simulators and the demo's database live as long as the service.
+            let _demo = if demo {
                 Some(bridgebook::demo::prepare(&mut c)?)
             } else {
                 None
             };
             // SIGHUP reads the configuration again for what can change while running.
-            let path = cli.config.clone();
+            let path = settings.config.clone();
             let log = log.clone();
             let reload_log: bridgebook::hangup::Hook = (
                 "log level",
@@ -288,4 +328,15 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
     }
     let _ = healer.join();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

@@ -1,5 +1,7 @@
 //! `bridgebook serve --demo`, as the README tells a newcomer to run it: a meeting of three
 //! demo rooms booked over SOAP goes live on the simulated bridge, which calls the three rooms.
+//! Run with the example configuration from a directory of its own, it uses a temporary
+//! database (no `./data`), only its own bridges, and the account it prints logs in.
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader};
@@ -7,11 +9,15 @@ use std::process::{Command, Stdio};
 
 #[test]
 fn the_demo_puts_a_booked_meeting_on_its_bridge() {
-    let dir = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebook"))
-        .args(["--database-url"])
-        .arg(dir.path().join("demo.db"))
+        .arg("--config")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/bridgebook.example.toml"
+        ))
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(cwd.path())
         .env("BRIDGEBOOK_LOG", "warn")
         .env_remove("BRIDGEBOOK_CONFIG")
         // Test settings, not configuration keys.
@@ -21,13 +27,31 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
     let base = loop {
         let line = lines.next().expect("the demo prints its address").unwrap();
         if let Some(b) = line.strip_prefix("bridgebook listening on ") {
             break b.to_string();
         }
         assert!(line.starts_with("demo: "), "{line}");
+        printed.push(line);
     };
+    let printed = printed.join("\n");
+    // "log in as demo/demo;": the account the demo tells of is the one used below.
+    let (user, password) = printed
+        .split("log in as ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|account| account.split_once('/'))
+        .unwrap_or_else(|| panic!("no account printed: {printed}"));
+    let database = printed
+        .split("temporary database, removed at exit (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no database printed: {printed}"))
+        .to_string();
+    assert!(std::path::Path::new(&database).exists(), "{database}");
+    let auth = basic(user, password);
     let url = format!("{base}{BOOKING}");
     let start = (chrono::Utc::now() + chrono::Duration::seconds(5)).format("%Y-%m-%d %H:%M:%SZ");
     let end = (chrono::Utc::now() + chrono::Duration::minutes(30)).format("%Y-%m-%d %H:%M:%SZ");
@@ -36,7 +60,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         r#"<SaveConferenceWithMode xmlns="{NS}"><Conference><ConferenceId>-1</ConferenceId><Title>Demo</Title><StartTimeUTC>{start}</StartTimeUTC><EndTimeUTC>{end}</EndTimeUTC><Participants>{rooms}</Participants></Conference><BookingMode>Strict</BookingMode></SaveConferenceWithMode>"#
     );
     let answer = ureq::post(&url)
-        .set("Authorization", &basic("demo", "demo"))
+        .set("Authorization", &auth)
         .set("Content-Type", "text/xml; charset=utf-8")
         .set("SOAPAction", &format!("\"{NS}SaveConferenceWithMode\""))
         .send_string(&envelope11(23, &body))
@@ -53,7 +77,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let jobs = ureq::get(&jobs_url)
-            .set("Authorization", &basic("demo", "demo"))
+            .set("Authorization", &auth)
             .call()
             .unwrap()
             .into_string()
@@ -73,13 +97,14 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
     // One bridge of each family, each answering its health poll.
     let bridges: serde_json::Value = serde_json::from_str(
         &ureq::get(&format!("{base}/admin/api/bridges"))
-            .set("Authorization", &basic("demo", "demo"))
+            .set("Authorization", &auth)
             .call()
             .unwrap()
             .into_string()
             .unwrap(),
     )
     .unwrap();
+    assert_eq!(bridges.as_array().unwrap().len(), 4, "{bridges}");
     let mut families: Vec<&str> = bridges
         .as_array()
         .unwrap()
@@ -103,7 +128,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let calls = ureq::get(&calls_url)
-            .set("Authorization", &basic("demo", "demo"))
+            .set("Authorization", &auth)
             .call()
             .unwrap()
             .into_string()
@@ -132,6 +157,20 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    // Stopped as a service manager stops it: the temporary database goes with it.
+    let pid = child.id().to_string();
+    Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(
+        !std::path::Path::new(&database).exists(),
+        "{database} left behind"
+    );
+    assert!(
+        !cwd.path().join("data").exists(),
+        "the demo made ./data in its working directory"
+    );
 }

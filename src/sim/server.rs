@@ -22,6 +22,9 @@ impl Running {
                     actix_web::App::new().configure(configure.clone())
                 })
                 .workers(1)
+                // Stopped by its owner (dropped), never by the process's signals: a SIGTERM
+                // meant for the process must not leave it running without its simulators.
+                .disable_signals()
                 .bind(&listen);
                 match server {
                     Ok(s) => {

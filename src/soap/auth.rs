@@ -119,6 +119,11 @@ impl Authenticator {
             .read(|conn| users::by_username(conn, &name))
             .map_err(Denied::Unavailable)?;
         let (hash, local) = match local {
+            Some(creds) if creds.disabled => {
+                // Costs what any failed login costs, and never reaches the directory.
+                password::verify(&self.decoy, &password);
+                return Err(Denied::Unauthorized);
+            }
             Some(creds) if creds.password_hash.is_some() => {
                 (creds.password_hash.unwrap_or_default(), Some(creds.user))
             }

@@ -1,5 +1,6 @@
 //! Persistence: a pool of SQLite or PostgreSQL connections chosen by URL, migrations, and
 //! the repositories. Every writing call runs in one database transaction.
+pub mod accounts;
 pub mod bridge_loads;
 pub mod bridge_owners;
 pub mod bridges;
@@ -16,6 +17,7 @@ pub mod sessions;
 pub mod systems;
 pub mod transactions;
 pub mod users;
+pub mod users_generation;
 
 use crate::domain::{Error, ErrorCode};
 use database_url::DatabaseUrl;
@@ -104,6 +106,9 @@ pub struct Store {
     /// Bumped whenever users' groups or accounts change here, so remembered logins are
     /// checked again (another instance sharing the database notices within their lifetime).
     users_generation: std::sync::atomic::AtomicU64,
+    /// The generation in the database, raised by changes made from the command line
+    /// (`users_generation::watch` reads it).
+    stored_users_generation: std::sync::atomic::AtomicU64,
 }
 
 impl From<diesel::result::Error> for Error {
@@ -192,6 +197,7 @@ impl Store {
             backend,
             sqlite_writer: Mutex::new(()),
             users_generation: std::sync::atomic::AtomicU64::new(0),
+            stored_users_generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -201,9 +207,19 @@ impl Store {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Changes whenever either generation does (both only grow).
     pub fn users_generation(&self) -> u64 {
         self.users_generation
             .load(std::sync::atomic::Ordering::SeqCst)
+            .wrapping_add(
+                self.stored_users_generation
+                    .load(std::sync::atomic::Ordering::SeqCst),
+            )
+    }
+
+    pub(crate) fn set_stored_users_generation(&self, g: u64) {
+        self.stored_users_generation
+            .store(g, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn backend(&self) -> Backend {

@@ -28,6 +28,7 @@ diesel::table! {
         primary_system_id -> Nullable<BigInt>,
         notifications -> Bool,
         source -> Text,
+        disabled -> Bool,
     }
 }
 

@@ -50,12 +50,15 @@ struct Row {
     hidden: bool,
     time_zone: Option<String>,
     primary_system_id: Option<i64>,
+    disabled: bool,
 }
 
 /// A user and the argon2 PHC string that proves their password.
 pub struct Credentials {
     pub user: User,
     pub password_hash: Option<String>,
+    /// A disabled account cannot log in, whatever its password or the directory says.
+    pub disabled: bool,
 }
 
 /// A group and what it allows.
@@ -221,6 +224,7 @@ fn with_rights(conn: &mut DbConnection, r: Row) -> Result<Credentials, Error> {
             rights,
         },
         password_hash: r.password_hash,
+        disabled: r.disabled,
     })
 }
 

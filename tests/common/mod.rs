@@ -622,3 +622,60 @@ numbering = {{ first = 8100, last = 8999, sip_uri = "{{number}}@{domain}" }}
 "#
     )
 }
+
+impl Server {
+    /// A service on an existing SQLite file (a restored backup), with the test
+    /// configuration; the file is left in place when the service stops.
+    pub fn start_on_sqlite_file(path: &std::path::Path, o: Options) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let url = path.display().to_string();
+        let (child, base) = spawn(dir.path(), &url, &o);
+        Server {
+            child,
+            base,
+            backend: Backend::Sqlite,
+            url,
+            _dir: dir,
+            pg_db: None,
+        }
+    }
+}
+
+/// The bridgebook command line, as an operator runs it: no configuration file unless one
+/// is given, no test settings in the environment.
+pub fn bridgebook_command() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bridgebook"));
+    c.env_remove("BRIDGEBOOK_CONFIG")
+        .env_remove("BRIDGEBOOK_DATABASE_URL")
+        .env("BRIDGEBOOK_LOG", "warn")
+        .env_clear_test_settings();
+    c
+}
+
+/// What a finished command printed, and how it ended.
+#[derive(Debug)]
+pub struct Ran {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `bridgebook ARGS` with `input` on standard input (not a terminal).
+pub fn run_bridgebook(args: &[&str], input: &str) -> Ran {
+    use std::io::Write;
+    let mut child = bridgebook_command()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bridgebook starts");
+    // A command refused before it reads its input has closed the pipe already.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    Ran {
+        success: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

@@ -170,6 +170,8 @@ impl PexipSim {
                         .default_service(actix_web::web::to(http::handle))
                 })
                 .on_connect(move |_, _| lock(&connections).counters.connections += 1)
+                // Stopped when dropped, never by the process's signals (see sim/server.rs).
+                .disable_signals()
                 .workers(2)
                 .shutdown_timeout(1)
                 .bind(&address);

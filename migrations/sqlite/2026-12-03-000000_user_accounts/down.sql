@@ -1,0 +1,2 @@
+DROP TABLE users_generation;
+ALTER TABLE users DROP COLUMN disabled;
