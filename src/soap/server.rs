@@ -39,9 +39,11 @@ const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 async fn ready(app: web::Data<Arc<App>>) -> HttpResponse {
     let app = Arc::clone(&app);
     let outcome = web::block(move || app.booking.store.readiness(READY_WAIT)).await;
-    let text = |s: String| HttpResponse::ServiceUnavailable()
-        .content_type("text/plain; charset=utf-8")
-        .body(s);
+    let text = |s: String| {
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain; charset=utf-8")
+            .body(s)
+    };
     match outcome {
         Ok(Ok(())) => HttpResponse::Ok()
             .content_type("text/plain; charset=utf-8")

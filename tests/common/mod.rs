@@ -81,7 +81,7 @@ fn password_hash() -> &'static str {
     HASH.get_or_init(|| bridgebook::directory::password::hash(PASSWORD).unwrap())
 }
 
-fn fresh_postgres_database() -> (String, String) {
+pub fn fresh_postgres_database() -> (String, String) {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
     let admin = std::env::var("BRIDGEBOOK_TEST_POSTGRES_URL").unwrap();
@@ -114,6 +114,21 @@ impl Server {
             url,
             _dir: dir,
             pg_db,
+        }
+    }
+
+    /// The service on a PostgreSQL database `name` (dropped at the end) reached at `url`,
+    /// e.g. through a proxy the test controls.
+    pub fn start_on_postgres(name: String, url: String, o: Options) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let (child, base) = spawn(dir.path(), &url, &o);
+        Server {
+            child,
+            base,
+            backend: Backend::Postgres,
+            url,
+            _dir: dir,
+            pg_db: Some(name),
         }
     }
 
