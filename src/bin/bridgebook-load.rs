@@ -3,7 +3,7 @@
 //! connections, one scenario after the other, and prints requests/s and latency percentiles.
 //! With `--flood N`, SaveConferenceWithMode is driven once more while N other connections,
 //! from another loopback address, send wrong passwords as fast as they are answered; the
-//! server's memory is read before and after.
+//! server's memory is read after each scenario.
 use bridgebook::contract::BOOKING_NS;
 use bridgebook::soap::server::BOOKING_PATH;
 use clap::Parser;
@@ -215,19 +215,20 @@ async fn run(args: &Args, server: &Server) -> Result<(Vec<Outcome>, Vec<String>)
         let body = conn.post(&save_envelope(1, 2, 100_000 + i)).await?;
         ids.push(field(&body, "ConferenceId").ok_or_else(|| format!("preload failed: {body}"))?);
     }
+    let pid = server.child.id();
+    let mut memory = vec![format!("server memory at start: {}", memory_of(pid))];
     let mut out = Vec::new();
-    for scenario in [Scenario::Baseline, Scenario::Read, Scenario::Save] {
-        out.push(drive(args, address, scenario, &ids).await?);
-    }
-    let mut memory = Vec::new();
+    let mut scenarios = vec![Scenario::Baseline, Scenario::Read, Scenario::Save];
     if args.flood > 0 {
-        let pid = server.child.id();
+        scenarios.push(Scenario::SaveFlooded);
+    }
+    for scenario in scenarios {
+        out.push(drive(args, address, scenario, &ids).await?);
         memory.push(format!(
-            "server memory before the flood: {}",
+            "server memory after {}: {}",
+            scenario.name(),
             memory_of(pid)
         ));
-        out.push(drive(args, address, Scenario::SaveFlooded, &ids).await?);
-        memory.push(format!("server memory after the flood: {}", memory_of(pid)));
     }
     Ok((out, memory))
 }
