@@ -39,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/defective", web::get().to(defective))
             .route("/sessions", web::get().to(sessions))
             .route("/licenses", web::get().to(licenses))
-            .route("/ids", web::get().to(ids)),
+            .route("/ids", web::get().to(ids))
+            .route("/mail", web::get().to(mail)),
     );
 }
 
@@ -313,6 +314,23 @@ async fn ids(req: HttpRequest, app: Data) -> HttpResponse {
             "remaining": h.remaining(),
             "warning": h.warning(),
         }))
+    })
+    .await
+}
+
+/// The mail outbox: what waits to be sent (with its tries so far) and what was given up.
+async fn mail(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        use crate::store::mail_outbox::list;
+        const SHOWN: i64 = 500;
+        let (waiting, failed, sent) = app.booking.store.read(|conn| {
+            Ok((
+                list(conn, &["pending", "running"], SHOWN)?,
+                list(conn, &["failed"], SHOWN)?,
+                list(conn, &["sent"], SHOWN)?,
+            ))
+        })?;
+        Ok(serde_json::json!({ "waiting": waiting, "failed": failed, "sent": sent }))
     })
     .await
 }

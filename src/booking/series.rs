@@ -557,6 +557,18 @@ impl Booking {
         mode: BookingMode,
         by: &User,
     ) -> Result<Conference, Error> {
+        self.save_occurrence_notified(req, mode, by, &super::Notify::default())
+    }
+
+    /// Saves one occurrence, and leaves the mail `notify` asks for in the outbox in the same
+    /// transaction.
+    pub fn save_occurrence_notified(
+        &self,
+        req: &ConferenceRequest,
+        mode: BookingMode,
+        by: &User,
+        notify: &super::Notify,
+    ) -> Result<Conference, Error> {
         let now = self.now();
         self.store.write(|conn| {
             let occ = find_occurrence(conn, req)?;
@@ -631,6 +643,7 @@ impl Booking {
             self.hold(conn, &m, verdict.reserve)?;
             m.transaction_id = log(conn, &m, TransactionType::Updated, by.id)?;
             touch(conn, &mut head, by)?;
+            self.queue_confirmation(conn, &m, notify, now)?;
             Ok(m)
         })
     }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod installation;
 pub mod jobs;
 pub mod lock_order;
+pub mod mail_outbox;
 pub mod schema;
 pub mod sessions;
 pub mod systems;

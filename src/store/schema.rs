@@ -118,6 +118,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        conference_id -> Nullable<BigInt>,
+        kind -> Text,
+        recipients -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        ical -> Nullable<Text>,
+        created_at -> BigInt,
+        due_at -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     installation (singleton) {
         singleton -> Integer,
         id -> Text,
@@ -235,5 +254,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     bridge_owners,
     installation,
     meeting_calls,
-    heal_requests
+    heal_requests,
+    mail_outbox
 );
