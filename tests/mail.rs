@@ -325,3 +325,41 @@ fn the_owner_is_told_when_a_meeting_becomes_defective_and_when_it_heals() {
         assert_eq!(kinds, ["healed", "defective"], "newest first");
     }
 }
+
+#[test]
+fn approvers_are_told_when_a_meeting_request_waits() {
+    for backend in backends() {
+        let port = free_port();
+        let Some(sink) = Sink::start(port) else {
+            return;
+        };
+        let mut o = with_mail(port);
+        // alice's bookings wait for someone with Approve Meeting (svc, a site administrator).
+        o.extra_config.push_str(
+            "\n[[group]]\nname = \"Users\"\npermissions = [\"booking\"]\ndefault = true\n",
+        );
+        let s = Server::start_with(backend, o);
+        let alice = Client::as_user(&s, "alice", PASSWORD);
+        let request = alice.save(
+            &conference(60, 120, &tms(1)).replace("Test meeting", "Offsite"),
+            "Strict",
+        );
+        assert_eq!(request.get("Status").as_deref(), Some("MeetingRequest"));
+        eventually(30, "the approvers' notice received", || {
+            sink.mails().len() == 1
+        });
+        let notice = &sink.mails()[0];
+        assert_eq!(
+            notice["envelope_to"],
+            serde_json::json!(["svc@example.com"])
+        );
+        let subject = notice["subject"].as_str().unwrap();
+        assert!(subject.starts_with("Attention: Offsite"), "{subject}");
+        let plain = text(notice, "text/plain");
+        assert!(
+            plain.contains("[Warning] This meeting request is waiting for approval."),
+            "{backend:?}:\n{plain}"
+        );
+        assert_eq!(outbox(&s)["sent"][0]["kind"], "approval");
+    }
+}

@@ -231,3 +231,113 @@ pub fn invitation(m: &Meeting, installation: &str, now: DateTime<Utc>) -> String
         _ => text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::recurrence::Pattern;
+    use crate::mail::facts::sample_conference;
+    use chrono::NaiveDate;
+
+    fn oslo() -> Zone {
+        Zone::named("Europe/Oslo").unwrap()
+    }
+
+    fn meeting(c: Conference) -> Meeting {
+        Meeting {
+            calendar_id: c.id,
+            conference: c,
+            occurrences: vec![],
+            zone: oslo(),
+            rooms: vec!["Oslo Fjord".into()],
+        }
+    }
+
+    #[test]
+    fn recurrence_rules() {
+        use Weekday::*;
+        let first = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let p = |frequency, interval, days: &[Weekday], end| Pattern {
+            frequency,
+            interval,
+            days_of_week: days.to_vec(),
+            first_day_of_week: Mon,
+            by_month_day: None,
+            by_set_position: None,
+            end,
+        };
+        let until = PatternEnd::ByDate(NaiveDate::from_ymd_opt(2026, 6, 29).unwrap());
+        let mut second_tuesday = p(Frequency::Monthly, 1, &[Tue], PatternEnd::ByInstances(6));
+        second_tuesday.by_set_position = Some(2);
+        let table = [
+            (
+                p(
+                    Frequency::Weekly,
+                    1,
+                    &[Mon, Thu],
+                    PatternEnd::ByInstances(10),
+                ),
+                "FREQ=WEEKLY;BYDAY=MO,TH;WKST=MO;COUNT=10",
+            ),
+            (
+                p(Frequency::Weekly, 2, &[], until),
+                // The last moment of 29 June in Oslo (summer time) in UTC.
+                "FREQ=WEEKLY;BYDAY=MO;WKST=MO;INTERVAL=2;UNTIL=20260629T215959Z",
+            ),
+            (
+                p(Frequency::Daily, 3, &[], PatternEnd::ByInstances(4)),
+                "FREQ=DAILY;INTERVAL=3;COUNT=4",
+            ),
+            (
+                p(Frequency::DailyWeekday, 1, &[], PatternEnd::ByInstances(5)),
+                "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=5",
+            ),
+            (
+                p(Frequency::Monthly, 1, &[], PatternEnd::ByInstances(3)),
+                "FREQ=MONTHLY;BYMONTHDAY=2;COUNT=3",
+            ),
+            (second_tuesday, "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6"),
+        ];
+        for (pattern, want) in table {
+            assert_eq!(rrule(&pattern, &oslo(), first), want, "{pattern:?}");
+        }
+    }
+
+    #[test]
+    fn a_meeting_is_one_event_in_its_zone() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 2, 1, 12, 0, 0).unwrap();
+        let text = invitation(&meeting(sample_conference()), "0a1b2c3d", now);
+        for line in [
+            "METHOD:REQUEST",
+            "UID:7-0a1b2c3d@bridgebook",
+            "SEQUENCE:3",
+            "DTSTART;TZID=Europe/Oslo:20260302T090000",
+            "DTEND;TZID=Europe/Oslo:20260302T100000",
+            "DTSTAMP:20260201T120000Z",
+            "LOCATION:Oslo Fjord",
+            "URL:https://join.example.com/8123",
+            "CONFERENCE:https://join.example.com/8123",
+            "ORGANIZER:mailto:alice@example.com",
+            "STATUS:CONFIRMED",
+            "TZID:Europe/Oslo",
+        ] {
+            assert!(
+                text.contains(&format!("{line}\r\n")),
+                "{line} missing:\n{text}"
+            );
+        }
+        assert!(text.find("BEGIN:VTIMEZONE") < text.find("BEGIN:VEVENT"));
+        let event = &text[text.find("BEGIN:VEVENT").unwrap()..];
+        assert!(!event.contains("RRULE"), "a single meeting does not recur");
+
+        let mut deleted = sample_conference();
+        deleted.status = StoredStatus::Deleted;
+        let text = invitation(&meeting(deleted), "0a1b2c3d", now);
+        assert!(text.contains("METHOD:CANCEL\r\n") && text.contains("STATUS:CANCELLED\r\n"));
+        // The same UID, so calendars remove the event they have.
+        assert!(text.contains("UID:7-0a1b2c3d@bridgebook\r\n"));
+    }
+}

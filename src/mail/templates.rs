@@ -184,3 +184,118 @@ impl Templates {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::zone::Zone;
+    use crate::mail::facts::{facts, sample_conference, Meeting, Message, MessageType};
+
+    fn sample(language: &str, details: bool) -> Facts {
+        let m = Meeting {
+            conference: sample_conference(),
+            occurrences: vec![],
+            zone: Zone::named("Europe/Oslo").unwrap(),
+            rooms: vec!["Oslo Fjord".into()],
+            calendar_id: 7,
+        };
+        let messages = vec![Message {
+            kind: MessageType::Error,
+            lines: vec!["Room <B> is closed".into()],
+        }];
+        facts(&m, language, messages, details)
+    }
+
+    #[test]
+    fn every_built_in_language_renders_every_part() {
+        let t = Templates::new(None).unwrap();
+        assert_eq!(t.languages(), ["en-US", "nb-NO", "de-DE", "fr-FR", "es-ES"]);
+        for lang in t.languages() {
+            for kind in [Kind::Invite, Kind::BookingEvent] {
+                for ct in [ContentType::PlainText, ContentType::Html] {
+                    let r = t.render(kind, ct, &sample(lang, true)).unwrap();
+                    assert!(r.subject.contains("Quarterly <review> & plans"), "{lang}");
+                    assert!(r.body.contains("09:00"), "{lang} {kind:?} {ct:?}");
+                    assert!(r.body.contains("2026-03-02 08:00:00Z"), "{lang}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_escapes_what_it_inserts_and_text_does_not() {
+        let t = Templates::new(None).unwrap();
+        let f = sample("en-US", true);
+        let html = t.render(Kind::Invite, ContentType::Html, &f).unwrap().body;
+        assert!(
+            html.contains("<h2>Quarterly &lt;review&gt; &amp; plans</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("Room &lt;B&gt; is closed"), "{html}");
+        assert!(
+            html.contains("background-color:#f2dede"),
+            "an error's box is red"
+        );
+        let text = t
+            .render(Kind::Invite, ContentType::PlainText, &f)
+            .unwrap()
+            .body;
+        assert!(text.starts_with("[Error] Room <B> is closed\n"), "{text}");
+        for line in [
+            "When: Monday, March 2, 2026, 09:00 – 10:00 (Europe/Oslo)",
+            "Organizer: Alice Aune <alice@example.com>",
+            "Rooms: Oslo Fjord",
+            "Also: +4722000000",
+            "  Video system: call 8123@vc.example.com",
+            "  Conference number: 8123",
+            "  PIN: 4711",
+            "  Web: https://join.example.com/8123",
+        ] {
+            assert!(text.contains(line), "{line} missing:\n{text}");
+        }
+        // Without conference information: no rooms, participants or routing.
+        let bare = t
+            .render(
+                Kind::Invite,
+                ContentType::PlainText,
+                &sample("en-US", false),
+            )
+            .unwrap()
+            .body;
+        for gone in ["Oslo Fjord", "+4722000000", "8123", "4711"] {
+            assert!(!bare.contains(gone), "{gone} told:\n{bare}");
+        }
+    }
+
+    #[test]
+    fn a_directory_overrides_templates_and_adds_languages() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("en-US")).unwrap();
+        std::fs::create_dir_all(dir.path().join("sv-SE")).unwrap();
+        std::fs::write(
+            dir.path().join("en-US/invite.subject"),
+            "Invite: {{ title }}",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("sv-SE/invite.txt"), "Möte: {{ title }}").unwrap();
+        let t = Templates::new(Some(dir.path().to_path_buf())).unwrap();
+        assert_eq!(t.languages().last().map(String::as_str), Some("sv-SE"));
+        let en = t
+            .render(Kind::Invite, ContentType::PlainText, &sample("en-US", true))
+            .unwrap();
+        assert_eq!(en.subject, "Invite: Quarterly <review> & plans");
+        let sv = t
+            .render(Kind::Invite, ContentType::PlainText, &sample("sv-SE", true))
+            .unwrap();
+        assert_eq!(sv.body, "Möte: Quarterly <review> & plans");
+        // What the new language lacks reads English.
+        let sv_html = t
+            .render(Kind::Invite, ContentType::Html, &sample("sv-SE", true))
+            .unwrap();
+        assert!(sv_html.body.contains("How to join"));
+
+        std::fs::write(dir.path().join("en-US/event.txt"), "{% if %}").unwrap();
+        let broken = Templates::new(Some(dir.path().to_path_buf()));
+        assert!(broken.is_err_and(|e| e.contains("en-US/event.txt")));
+    }
+}

@@ -183,6 +183,18 @@ r = b.call("GetConferenceBookingEventMail", Conference=fresh, Message=error,
 check(r and "Feil" in r.MailContent[0].Body and "Never saved" in r.MailContent[0].Subject,
       "an unsaved conference, in Norwegian")
 
+# Fault messages in the ClientLanguage of the ContextHeader; English without one.
+norsk = Service(base + BOOKING_PATH + "?wsdl", base + BOOKING_PATH, auth, 23)
+context = norsk.client.get_element(f"{{{norsk.ns}}}ContextHeader")
+norsk.headers.append(context(ClientLanguage="nb-NO"))
+message = norsk.fault("GetConferenceInviteMail", MEETING_NOT_FOUND, ExternalSourceId="exchange",
+                      ExternalConferenceId="nothing") or ""
+check(message.startswith("Fant ikke møtet."), f"nb-NO fault message {message!r}")
+message = norsk.fault("GetConferenceById", MEETING_NOT_FOUND, ConferenceId=999999) or ""
+check(message.startswith("Fant ikke møtet."), f"nb-NO fault message {message!r}")
+message = b.fault("GetConferenceById", MEETING_NOT_FOUND, ConferenceId=999999) or ""
+check("Fant" not in message and "999999" in message, f"English fault message {message!r}")
+
 rs = Service(base + REMOTE_PATH + "?wsdl", base + REMOTE_PATH, auth, 23)
 langs = rs.call("GetConferenceLanguages")
 cultures = {l.CultureInfo for l in (langs.Language if langs else [])}
