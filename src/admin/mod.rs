@@ -1,6 +1,8 @@
 //! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
 //! enable, remove), a conference's route, the Defective meetings and a bridge's planned
-//! load. Site administrators only, over HTTP Basic like the SOAP services.
+//! load, the mail outbox and calendar feeds. Site administrators only, over HTTP Basic like
+//! the SOAP services.
+mod feeds;
 mod guard;
 mod lockouts;
 mod views;
@@ -19,6 +21,10 @@ use std::sync::Arc;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Before the /admin/api scope, which would otherwise answer its paths.
     lockouts::configure(cfg);
+    cfg.route(
+        &format!("{}/{{token}}", feeds::FEED_PATH),
+        web::get().to(feeds::read),
+    );
     cfg.service(
         web::scope("/admin/api")
             .wrap(actix_web::middleware::from_fn(guard::login_then_body))
@@ -40,7 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/sessions", web::get().to(sessions))
             .route("/licenses", web::get().to(licenses))
             .route("/ids", web::get().to(ids))
-            .route("/mail", web::get().to(mail)),
+            .route("/mail", web::get().to(mail))
+            .route("/feeds", web::get().to(feeds::list))
+            .route("/feeds", web::post().to(feeds::create))
+            .route("/feeds/{id}", web::delete().to(feeds::revoke)),
     );
 }
 

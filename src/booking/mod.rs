@@ -1,6 +1,7 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
 mod bridges;
+mod feeds;
 mod licensing;
 mod lifecycle;
 mod mail;

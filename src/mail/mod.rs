@@ -3,6 +3,7 @@
 //! through.
 pub mod calendar;
 pub mod facts;
+pub mod feed;
 pub mod language;
 pub mod outbox;
 pub mod smtp;

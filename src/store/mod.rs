@@ -3,6 +3,7 @@
 pub mod bridge_loads;
 pub mod bridge_owners;
 pub mod bridges;
+pub mod calendar_feeds;
 pub mod calls;
 pub mod conferences;
 pub mod database_url;

@@ -137,6 +137,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        subject_id -> BigInt,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     installation (singleton) {
         singleton -> Integer,
         id -> Text,
@@ -255,5 +266,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     installation,
     meeting_calls,
     heal_requests,
-    mail_outbox
+    mail_outbox,
+    calendar_feeds
 );
