@@ -86,19 +86,29 @@ fn with_mail(port: u16) -> Options {
     }
 }
 
-/// SaveConferenceWithMode with a ContextHeader holding `context`.
-fn save_with_context(s: &Server, conference: &str, context: &str) -> Answer {
+/// Operation `op` with inner XML `args` and a ContextHeader holding `context`.
+fn call_with_context(s: &Server, op: &str, args: &str, context: &str) -> Answer {
     let envelope = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><ExternalAPIVersionSoapHeader xmlns="{NS}"><ClientVersionIn>23</ClientVersionIn><ClientSession>{SESSION}</ClientSession></ExternalAPIVersionSoapHeader><ContextHeader xmlns="{NS}">{context}</ContextHeader></soap:Header><soap:Body><SaveConferenceWithMode xmlns="{NS}"><Conference>{conference}</Conference><BookingMode>Strict</BookingMode></SaveConferenceWithMode></soap:Body></soap:Envelope>"#
+        r#"<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><ExternalAPIVersionSoapHeader xmlns="{NS}"><ClientVersionIn>23</ClientVersionIn><ClientSession>{SESSION}</ClientSession></ExternalAPIVersionSoapHeader><ContextHeader xmlns="{NS}">{context}</ContextHeader></soap:Header><soap:Body><{op} xmlns="{NS}">{args}</{op}></soap:Body></soap:Envelope>"#
     );
     post_raw(
         &s.url(BOOKING),
         &[
             ("Content-Type", "text/xml; charset=utf-8"),
-            ("SOAPAction", &format!("\"{NS}SaveConferenceWithMode\"")),
+            ("SOAPAction", &format!("\"{NS}{op}\"")),
         ],
         &envelope,
         true,
+    )
+}
+
+/// SaveConferenceWithMode with a ContextHeader holding `context`.
+fn save_with_context(s: &Server, conference: &str, context: &str) -> Answer {
+    call_with_context(
+        s,
+        "SaveConferenceWithMode",
+        &format!("<Conference>{conference}</Conference><BookingMode>Strict</BookingMode>"),
+        context,
     )
 }
 
@@ -361,5 +371,68 @@ fn approvers_are_told_when_a_meeting_request_waits() {
             "{backend:?}:\n{plain}"
         );
         assert_eq!(outbox(&s)["sent"][0]["kind"], "approval");
+    }
+}
+
+#[test]
+fn a_delete_that_asks_for_it_sends_the_cancellation_once() {
+    for backend in backends() {
+        let port = free_port();
+        let Some(sink) = Sink::start(port) else {
+            return;
+        };
+        let s = Server::start_with(backend, with_mail(port));
+        let meeting = |title: &str, start: i64| {
+            conference(start, start + 60, &tms(1)).replace("Test meeting", title)
+        };
+        let saved = save_with_context(&s, &meeting("Called off", 120), CONFIRM);
+        let id = saved.get("ConferenceId").unwrap();
+        let delete = || {
+            call_with_context(
+                &s,
+                "DeleteConferenceById",
+                &format!("<ConferenceId>{id}</ConferenceId>"),
+                CONFIRM,
+            )
+            .ok();
+        };
+        delete();
+        // A retried delete: nothing more to cancel.
+        delete();
+        save_with_context(&s, &meeting("Next one", 300), CONFIRM).ok();
+        eventually(30, "three mails received", || sink.mails().len() == 3);
+        let mails = sink.mails();
+        let subjects: Vec<&str> = mails
+            .iter()
+            .map(|m| m["subject"].as_str().unwrap())
+            .collect();
+        assert!(
+            subjects[0].starts_with("Confirmed: Called off"),
+            "{subjects:?}"
+        );
+        assert!(
+            subjects[1].starts_with("Cancelled: Called off"),
+            "{subjects:?}"
+        );
+        assert!(
+            subjects[2].starts_with("Confirmed: Next one"),
+            "{subjects:?}"
+        );
+        let ics = text(&mails[1], "text/calendar");
+        assert!(
+            ics.contains("METHOD:CANCEL") && ics.contains("STATUS:CANCELLED"),
+            "{ics}"
+        );
+        let uid = |ics: &str| {
+            ics.lines()
+                .find(|l| l.starts_with("UID:"))
+                .map(String::from)
+        };
+        assert_eq!(
+            uid(&ics),
+            uid(&text(&mails[0], "text/calendar")),
+            "{backend:?}: the cancellation names the invitation's event"
+        );
+        assert_eq!(count(&outbox(&s), "sent"), 3);
     }
 }

@@ -179,7 +179,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "DeleteConferenceRecInstanceById" => {
             let r: ById = request(call)?;
-            b.delete_occurrence(OccurrenceTarget::Id(r.ConferenceId as i64), call.user)?;
+            b.delete_occurrence(
+                OccurrenceTarget::Id(r.ConferenceId as i64),
+                call.user,
+                &call.notify(),
+            )?;
             Ok(Reply::default())
         }
         "DeleteConferenceInstanceByExternalId" => {
@@ -192,6 +196,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                     at: required_occurrence(&r)?,
                 },
                 call.user,
+                &call.notify(),
             )?;
             Ok(Reply::default())
         }
@@ -221,7 +226,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "DeleteConferenceById" => {
             let r: ById = request(call)?;
-            b.delete(Target::Id(r.ConferenceId as i64), call.user)?;
+            b.delete(Target::Id(r.ConferenceId as i64), call.user, &call.notify())?;
             Ok(Reply::default())
         }
         "DeleteConferenceByExternalId" => {
@@ -233,6 +238,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                     occurrence: None,
                 },
                 call.user,
+                &call.notify(),
             )?;
             Ok(Reply::default())
         }

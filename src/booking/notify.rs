@@ -201,6 +201,28 @@ impl Booking {
         )
     }
 
+    /// The cancellation `notify` asks for, of conference `id` just deleted (ended, when it
+    /// was running: then nothing is cancelled and nothing is sent).
+    pub(super) fn queue_cancellation(
+        &self,
+        conn: &mut DbConnection,
+        id: i64,
+        notify: &Notify,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        if !notify.confirm || !self.mail_enabled {
+            return Ok(());
+        }
+        let Some(c) = crate::store::conferences::get(conn, id)? else {
+            return Ok(());
+        };
+        if c.status != crate::domain::StoredStatus::Deleted {
+            return Ok(());
+        }
+        let to = recipients(&c);
+        self.queue_invitation(conn, &c, "cancellation", to, notify.details, now)
+    }
+
     /// The confirmation `notify` asks for, of the conference `saved`.
     pub(super) fn queue_confirmation(
         &self,
