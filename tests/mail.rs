@@ -18,6 +18,11 @@ struct Sink {
 impl Sink {
     /// Listens on `port`; None where the tests' Python is not set up (and this is not CI).
     fn start(port: u16) -> Option<Sink> {
+        Sink::start_with(port, &[])
+    }
+
+    /// With `args` after the port and directory (a TLS mode, its files and a login).
+    fn start_with(port: u16, args: &[&str]) -> Option<Sink> {
         let python = match std::env::var("BRIDGEBOOK_TEST_PYTHON") {
             Ok(p) => p,
             Err(_) if std::env::var("CI").is_ok() => {
@@ -34,6 +39,7 @@ impl Sink {
             .arg(script)
             .arg(port.to_string())
             .arg(dir.path())
+            .args(args)
             .stdout(Stdio::piped())
             .spawn()
             .expect("the SMTP server starts");
@@ -434,5 +440,62 @@ fn a_delete_that_asks_for_it_sends_the_cancellation_once() {
             "{backend:?}: the cancellation names the invitation's event"
         );
         assert_eq!(count(&outbox(&s), "sent"), 3);
+    }
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, written to `dir`: (ca, cert, key).
+fn pki(dir: &Path) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let files = [
+        ("ca.pem", ca.pem()),
+        ("cert.pem", cert.pem()),
+        ("key.pem", key.serialize_pem()),
+    ];
+    for (name, pem) in &files {
+        std::fs::write(dir.join(name), pem).unwrap();
+    }
+    let path = |n: &str| dir.join(n).display().to_string();
+    (path("ca.pem"), path("cert.pem"), path("key.pem"))
+}
+
+#[test]
+fn mail_goes_over_starttls_and_implicit_tls_with_credentials() {
+    let pki_dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = pki(pki_dir.path());
+    for mode in ["starttls", "tls"] {
+        let port = free_port();
+        let Some(sink) = Sink::start_with(port, &[mode, &cert, &key, "bridgebook", "mail-secret"])
+        else {
+            return;
+        };
+        let s = Server::start_with(
+            Backend::Sqlite,
+            Options {
+                extra_config: format!(
+                    "[mail]\nserver = \"127.0.0.1\"\nport = {port}\nsecurity = \"{mode}\"\nusername = \"bridgebook\"\npassword = \"mail-secret\"\nca_file = \"{ca}\"\nsender = \"bridgebook@example.com\"\npoll_millis = 100\nretry_seconds = 1\n"
+                ),
+                ..Options::default()
+            },
+        );
+        save_with_context(
+            &s,
+            &conference(60, 120, &tms(1)).replace("Test meeting", "Over TLS"),
+            CONFIRM,
+        )
+        .ok();
+        eventually(30, "the mail received over TLS", || sink.mails().len() == 1);
+        let mail = &sink.mails()[0];
+        assert_eq!(mail["login"], "bridgebook", "{mode}: logged in");
+        assert!(mail["subject"].as_str().unwrap().contains("Over TLS"));
     }
 }

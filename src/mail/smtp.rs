@@ -5,6 +5,7 @@ use crate::store::mail_outbox::Mail;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Message, SmtpTransport, Transport};
 use serde::Deserialize;
 use std::time::Duration;
@@ -31,6 +32,9 @@ pub struct MailConfig {
     pub security: Security,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// A PEM file of the CA that signed the server's certificate, when it is not one of the
+    /// public CAs.
+    pub ca_file: Option<std::path::PathBuf>,
     /// The From address.
     pub sender: String,
     /// A directory of templates replacing the built-in ones (`<language>/<kind>.<ext>`).
@@ -53,6 +57,7 @@ impl Default for MailConfig {
             security: Security::Starttls,
             username: None,
             password: None,
+            ca_file: None,
             sender: "bridgebook@localhost".into(),
             templates: None,
             poll_millis: 1000,
@@ -84,6 +89,20 @@ impl Smtp {
         let mut builder = builder
             .port(c.port)
             .timeout(Some(Duration::from_secs(c.timeout_seconds)));
+        if let (Some(ca), true) = (&c.ca_file, c.security != Security::None) {
+            let pem =
+                std::fs::read(ca).map_err(|e| format!("[mail] ca_file {}: {e}", ca.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("[mail] ca_file {}: {e}", ca.display()))?;
+            let params = TlsParameters::builder(server.clone())
+                .add_root_certificate(cert)
+                .build_rustls()
+                .map_err(|e| format!("[mail] TLS: {e}"))?;
+            builder = builder.tls(match c.security {
+                Security::Tls => Tls::Wrapper(params),
+                _ => Tls::Required(params),
+            });
+        }
         if let Some(user) = &c.username {
             builder = builder.credentials(Credentials::new(
                 user.clone(),
