@@ -499,3 +499,35 @@ fn mail_goes_over_starttls_and_implicit_tls_with_credentials() {
         assert!(mail["subject"].as_str().unwrap().contains("Over TLS"));
     }
 }
+
+#[test]
+fn mail_is_given_up_after_its_last_try_and_shown_as_failed() {
+    for backend in backends() {
+        // Nothing ever listens on the port.
+        let port = free_port();
+        let mut o = with_mail(port);
+        o.extra_config.push_str("max_attempts = 2\n");
+        let s = Server::start_with(backend, o);
+        save_with_context(
+            &s,
+            &conference(60, 120, &tms(1)).replace("Test meeting", "Undeliverable"),
+            CONFIRM,
+        )
+        .ok();
+        eventually(30, "the mail given up", || {
+            count(&outbox(&s), "failed") == 1
+        });
+        let o = outbox(&s);
+        let failed = &o["failed"][0];
+        assert_eq!(failed["attempts"], 2, "{o}");
+        assert!(
+            failed["last_error"].as_str().unwrap().contains("onnect"),
+            "{o}"
+        );
+        assert!(failed["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Undeliverable"));
+        assert_eq!(count(&o, "waiting") + count(&o, "sent"), 0, "{o}");
+    }
+}
