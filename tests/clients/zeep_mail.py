@@ -182,6 +182,12 @@ r = b.call("GetConferenceBookingEventMail", Conference=fresh, Message=error,
            ContentTypes=t.ArrayOfMailContentType(MailContentType=["Html"]), Language="nb-NO")
 check(r and "Feil" in r.MailContent[0].Body and "Never saved" in r.MailContent[0].Subject,
       "an unsaved conference, in Norwegian")
+# Blank: the conference's own language.
+fresh.ConferenceLanguage = "de-DE"
+r = b.call("GetConferenceBookingEventMail", Conference=fresh, Message=error,
+           ContentTypes=t.ArrayOfMailContentType(MailContentType=["PlainText"]), Language="")
+check(r and "[Fehler] The room is out of order" in r.MailContent[0].Body,
+      "blank language: the conference's, German")
 
 # Fault messages in the ClientLanguage of the ContextHeader; English without one.
 norsk = Service(base + BOOKING_PATH + "?wsdl", base + BOOKING_PATH, auth, 23)
