@@ -2,7 +2,7 @@
 //! ConferenceTimeZoneRules carries, so a calendar reads the meeting's wall-clock times exactly
 //! as bridgebook expanded them.
 use crate::domain::timezone::{transition, ChangeDay, TimeChange, ZoneRule, ZoneRules};
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 /// Calendars older than this year are not worth describing.
 const EARLIEST_YEAR: i32 = 1601;
@@ -64,8 +64,7 @@ fn component(
 
 /// The changes one rule describes, each recurring until the next rule takes over.
 fn rule_components(rule: &ZoneRule, next: Option<&ZoneRule>, previous_offset: i32) -> String {
-    let year = rule.valid_from.date().year_ce().1 as i32;
-    let year = year.max(EARLIEST_YEAR);
+    let year = rule.valid_from.year().max(EARLIEST_YEAR);
     let base = rule.base_offset_minutes;
     let Some(d) = &rule.daylight else {
         let from = NaiveDate::from_ymd_opt(year, 1, 1)
@@ -108,8 +107,6 @@ pub fn vtimezone(tzid: &str, zone: &ZoneRules) -> String {
     out.push_str("END:VTIMEZONE\r\n");
     out
 }
-
-use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ usage: smtp_sink.py PORT DIR [starttls|tls CERT KEY USER PASSWORD]
 
 With starttls the server offers STARTTLS and requires it, and AUTH with USER and PASSWORD; with
 tls it speaks TLS from the first byte and requires AUTH. Each record then names the login used.
+SMTP_SINK_DEBUG=1 in the environment logs the SMTP conversation to standard error.
 """
 import email
 import email.policy
