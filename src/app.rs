@@ -66,6 +66,8 @@ pub fn build(config: &Config) -> Result<App, String> {
     booking.domain = config.directory.domain.clone();
     booking.licensing = licensing(&config.licensing);
     booking.lead = chrono::Duration::seconds(config.launcher.lead_seconds.max(0));
+    booking.templates = Arc::new(crate::mail::Templates::new(config.mail.templates.clone())?);
+    booking.mail_enabled = config.mail.server.is_some();
     let configured = config
         .bridges
         .iter()

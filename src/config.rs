@@ -34,6 +34,8 @@ pub struct Config {
     pub tls: Option<crate::soap::tls::TlsConfig>,
     /// Request body deadline and connection cap (`[http]`).
     pub http: crate::http_limits::HttpLimits,
+    /// The SMTP server mail goes out through, and the mail templates (`[mail]`).
+    pub mail: crate::mail::smtp::MailConfig,
     /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
     /// Read again on SIGHUP.
     pub log: String,
@@ -92,6 +94,7 @@ impl Default for Config {
             logins: Default::default(),
             tls: None,
             http: Default::default(),
+            mail: Default::default(),
             log: String::new(),
         }
     }

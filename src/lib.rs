@@ -15,6 +15,7 @@ pub mod http_accept;
 pub mod http_limits;
 pub mod launcher;
 pub mod logging;
+pub mod mail;
 pub mod planner;
 pub mod sim;
 pub mod soap;

@@ -275,6 +275,14 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         std::time::Duration::from_millis(c.launcher.poll_millis),
         stop.clone(),
     );
+    let mailer = match c.mail.server {
+        Some(_) => Some(bridgebook::mail::outbox::start(
+            app.booking.store.clone(),
+            c.mail.clone(),
+            stop.clone(),
+        )?),
+        None => None,
+    };
     let workers = if c.workers == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -327,6 +335,9 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         let _ = l.join();
     }
     let _ = healer.join();
+    if let Some(m) = mailer {
+        let _ = m.join();
+    }
     Ok(())
 }
 

@@ -133,6 +133,13 @@ fn zeep_client_books_a_series() {
 }
 
 #[test]
+fn zeep_client_reads_mail_content() {
+    for b in backends() {
+        run_client(b, "zeep_mail.py", &[]);
+    }
+}
+
+#[test]
 fn zeep_client_of_a_real_api9_wsdl() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/api9");
     for b in backends() {

@@ -243,16 +243,17 @@ fn bad_requests_are_client_faults_that_write_nothing() {
 }
 
 #[test]
-fn not_yet_available_operations_say_so() {
+fn mail_requests_that_name_no_conference_are_refused() {
     let s = Server::start(Backend::Sqlite);
     let c = Client::new(&s);
-    for op in ["GetConferenceInviteMail", "GetConferenceBookingEventMail"] {
-        let a = c.call(op, "");
-        a.fault(code::UNKNOWN);
-        let msg = a.get("faultstring").unwrap();
-        assert!(
-            msg.contains(op) && msg.contains("not yet available"),
-            "{msg}"
-        );
-    }
+    c.call("GetConferenceInviteMail", "")
+        .fault(code::MEETINGNOTFOUND);
+    c.call(
+        "GetConferenceInviteMail",
+        "<ExternalSourceId>exchange</ExternalSourceId><ExternalConferenceId>none</ExternalConferenceId>",
+    )
+    .fault(code::MEETINGNOTFOUND);
+    let a = c.call("GetConferenceBookingEventMail", "");
+    a.fault(code::UNKNOWN);
+    assert!(a.get("faultstring").unwrap().contains("Conference"));
 }

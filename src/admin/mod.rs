@@ -1,6 +1,8 @@
 //! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
 //! enable, remove), a conference's route, the Defective meetings and a bridge's planned
-//! load. Site administrators only, over HTTP Basic like the SOAP services.
+//! load, the mail outbox and calendar feeds. Site administrators only, over HTTP Basic like
+//! the SOAP services.
+mod feeds;
 mod guard;
 mod lockouts;
 mod views;
@@ -19,6 +21,10 @@ use std::sync::Arc;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Before the /admin/api scope, which would otherwise answer its paths.
     lockouts::configure(cfg);
+    cfg.route(
+        &format!("{}/{{token}}", feeds::FEED_PATH),
+        web::get().to(feeds::read),
+    );
     cfg.service(
         web::scope("/admin/api")
             .wrap(actix_web::middleware::from_fn(guard::login_then_body))
@@ -39,7 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/defective", web::get().to(defective))
             .route("/sessions", web::get().to(sessions))
             .route("/licenses", web::get().to(licenses))
-            .route("/ids", web::get().to(ids)),
+            .route("/ids", web::get().to(ids))
+            .route("/mail", web::get().to(mail))
+            .route("/feeds", web::get().to(feeds::list))
+            .route("/feeds", web::post().to(feeds::create))
+            .route("/feeds/{id}", web::delete().to(feeds::revoke)),
     );
 }
 
@@ -313,6 +323,23 @@ async fn ids(req: HttpRequest, app: Data) -> HttpResponse {
             "remaining": h.remaining(),
             "warning": h.warning(),
         }))
+    })
+    .await
+}
+
+/// The mail outbox: what waits to be sent (with its tries so far) and what was given up.
+async fn mail(req: HttpRequest, app: Data) -> HttpResponse {
+    admin(&req, &app, |app, _| {
+        use crate::store::mail_outbox::list;
+        const SHOWN: i64 = 500;
+        let (waiting, failed, sent) = app.booking.store.read(|conn| {
+            Ok((
+                list(conn, &["pending", "running"], SHOWN)?,
+                list(conn, &["failed"], SHOWN)?,
+                list(conn, &["sent"], SHOWN)?,
+            ))
+        })?;
+        Ok(serde_json::json!({ "waiting": waiting, "failed": failed, "sent": sent }))
     })
     .await
 }

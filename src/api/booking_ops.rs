@@ -43,11 +43,6 @@ pub const OPERATIONS: &[&str] = &[
     "SaveConferences",
 ];
 
-/// Operations whose features (mail templates, recording) are
-/// not part of this version; they answer an UNKNOWN fault that names them.
-pub const NOT_YET_AVAILABLE: &[&str] =
-    &["GetConferenceInviteMail", "GetConferenceBookingEventMail"];
-
 /// The years GetTimeZoneRulesById describes: enough behind for meetings still being read,
 /// enough ahead for any booking window.
 const ZONE_YEARS_BACK: i32 = 1;
@@ -60,7 +55,8 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         wire_of_booked(booked, now, call.client_version, &b.rules.time_zone, detail)
     };
     match call.operation {
-        op if NOT_YET_AVAILABLE.contains(&op) => Err(Error::not_yet_available(op)),
+        "GetConferenceInviteMail" => super::mail_ops::invite_mail(b, call),
+        "GetConferenceBookingEventMail" => super::mail_ops::booking_event_mail(b, call),
         "GetDefaultConference" => {
             let mut reply = result(call, full(&b.default_conference(call.user)))?;
             reply.extra_header = Some(format!(
@@ -72,10 +68,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "SaveConferenceWithMode" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save(
+            let saved = b.save_notified(
                 &incoming(b, call, conference_of(&r)?)?,
                 booking_mode(r.BookingMode),
                 call.user,
+                &call.notify(),
             )?;
             result(
                 call,
@@ -86,19 +83,21 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "SaveConference" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save(
+            let saved = b.save_notified(
                 &incoming(b, call, conference_of(&r)?)?,
                 BookingMode::Strict,
                 call.user,
+                &call.notify(),
             )?;
             result(call, view(&saved, SeriesDetail::Exceptions))
         }
         "SaveConferenceRecInstanceWithMode" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save_occurrence(
+            let saved = b.save_occurrence_notified(
                 &incoming(b, call, conference_of(&r)?)?,
                 booking_mode(r.BookingMode),
                 call.user,
+                &call.notify(),
             )?;
             result(
                 call,
@@ -109,10 +108,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "SaveConferenceRecInstance" => {
             let r: SaveConference = request(call)?;
-            let saved = b.save_occurrence(
+            let saved = b.save_occurrence_notified(
                 &incoming(b, call, conference_of(&r)?)?,
                 BookingMode::Strict,
                 call.user,
+                &call.notify(),
             )?;
             result(call, full(&saved))
         }
@@ -123,7 +123,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                 .iter()
                 .map(|c| incoming(b, call, c.clone()))
                 .collect::<Result<Vec<_>, _>>()?;
-            let saved = b.save_all(&reqs, call.user)?;
+            let saved = b.save_all(&reqs, call.user, &call.notify())?;
             result(
                 call,
                 ArrayOfConference {
@@ -179,7 +179,11 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "DeleteConferenceRecInstanceById" => {
             let r: ById = request(call)?;
-            b.delete_occurrence(OccurrenceTarget::Id(r.ConferenceId as i64), call.user)?;
+            b.delete_occurrence(
+                OccurrenceTarget::Id(r.ConferenceId as i64),
+                call.user,
+                &call.notify(),
+            )?;
             Ok(Reply::default())
         }
         "DeleteConferenceInstanceByExternalId" => {
@@ -192,6 +196,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                     at: required_occurrence(&r)?,
                 },
                 call.user,
+                &call.notify(),
             )?;
             Ok(Reply::default())
         }
@@ -221,7 +226,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         }
         "DeleteConferenceById" => {
             let r: ById = request(call)?;
-            b.delete(Target::Id(r.ConferenceId as i64), call.user)?;
+            b.delete(Target::Id(r.ConferenceId as i64), call.user, &call.notify())?;
             Ok(Reply::default())
         }
         "DeleteConferenceByExternalId" => {
@@ -233,6 +238,7 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
                     occurrence: None,
                 },
                 call.user,
+                &call.notify(),
             )?;
             Ok(Reply::default())
         }

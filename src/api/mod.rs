@@ -2,6 +2,7 @@
 //! function, filter the answer to the client's API version.
 mod booking_ops;
 pub mod convert;
+mod mail_ops;
 pub mod recurrence_pattern;
 mod remote_ops;
 pub mod zone_rules;
@@ -45,6 +46,26 @@ pub struct Call<'a> {
     pub session: Option<&'a str>,
     /// The network address the call came from.
     pub client: &'a str,
+    /// The ContextHeader: confirmation mail, and the language of fault messages.
+    pub context: Context,
+}
+
+/// What a client's ContextHeader asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    pub send_confirmation_mail: bool,
+    pub exclude_conference_information: bool,
+    pub client_language: Option<String>,
+}
+
+impl Call<'_> {
+    /// The mail a writing call asks for.
+    pub fn notify(&self) -> crate::booking::Notify {
+        crate::booking::Notify {
+            confirm: self.context.send_confirmation_mail,
+            details: !self.context.exclude_conference_information,
+        }
+    }
 }
 
 /// What an operation answers: its serialised `<OpResult>` (none for void operations) and

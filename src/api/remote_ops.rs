@@ -78,11 +78,19 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         "GetConferenceLanguages" => scalar(
             call,
             &ArrayOfLanguage {
-                Language: LANGUAGES
+                Language: b
+                    .templates
+                    .languages()
                     .iter()
-                    .map(|(culture, name)| Language {
-                        DisplayName: Some(name.to_string()),
-                        CultureInfo: Some(culture.to_string()),
+                    .map(|culture| Language {
+                        DisplayName: Some(
+                            crate::mail::language::BUILT_IN
+                                .iter()
+                                .find(|(c, _)| c == culture)
+                                .map_or(culture.as_str(), |(_, name)| name)
+                                .to_string(),
+                        ),
+                        CultureInfo: Some(culture.clone()),
                     })
                     .collect(),
             },
@@ -101,24 +109,6 @@ pub fn dispatch(b: &Booking, call: &Call) -> Result<Reply, Error> {
         _ => Err(unknown_operation(call)),
     }
 }
-
-/// The languages conference e-mails and messages can be written in.
-const LANGUAGES: &[(&str, &str)] = &[
-    ("en-US", "English"),
-    ("de-DE", "German"),
-    ("es-ES", "Spanish"),
-    ("fr-FR", "French"),
-    ("it-IT", "Italian"),
-    ("ja-JP", "Japanese"),
-    ("ko-KR", "Korean"),
-    ("nb-NO", "Norwegian"),
-    ("pl-PL", "Polish"),
-    ("pt-BR", "Portuguese (Brazil)"),
-    ("ru-RU", "Russian"),
-    ("sv-SE", "Swedish"),
-    ("zh-CN", "Chinese (Simplified)"),
-    ("zh-TW", "Chinese (Traditional)"),
-];
 
 fn wire_user(u: &User) -> WireUser {
     WireUser {

@@ -1,4 +1,5 @@
 //! Ending and deleting conferences.
+use super::notify::Notify;
 use super::save::{is_ongoing, log};
 use super::series::{occurrence_at, series_of};
 use super::Booking;
@@ -25,22 +26,31 @@ pub enum Target<'a> {
 impl Booking {
     /// DeleteConferenceById/ByExternalId: a pending booking is deleted, an ongoing one is
     /// ended; a series (named by itself or by one of its occurrences) is deleted whole.
-    pub fn delete(&self, target: Target, by: &User) -> Result<(), Error> {
+    /// With `notify.confirm`, the owner and EmailTo are sent the cancellation.
+    pub fn delete(&self, target: Target, by: &User, notify: &Notify) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
             let c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
             // What the meeting held on a bridge may be what a Defective one waits for.
-            if c.is_series() || c.is_occurrence() {
+            let (gone, already) = if c.is_series() || c.is_occurrence() {
                 let series = series_of(conn, &c)?;
+                let seen = (series.id, series.status == StoredStatus::Deleted);
                 self.delete_series_in(conn, series, by, now)?;
                 self.heal_all_later(conn)?;
+                seen
             } else {
+                let seen = (c.id, c.status == StoredStatus::Deleted);
                 let freed = (c.start.max(now), c.end);
                 self.delete_meeting_in(conn, c, by, now)?;
                 self.heal_later(conn, freed.0, freed.1)?;
+                seen
+            };
+            // A retried delete cancels nothing more.
+            if already {
+                return Ok(());
             }
-            Ok(())
+            self.queue_cancellation(conn, gone, notify, now)
         })
     }
 

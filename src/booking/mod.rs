@@ -1,8 +1,11 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
 mod bridges;
+mod feeds;
 mod licensing;
 mod lifecycle;
+mod mail;
+mod notify;
 mod query;
 mod routing;
 mod save;
@@ -30,11 +33,16 @@ pub struct Booking {
     pub licensing: Licensing,
     /// How long before its start a meeting is provisioned on its bridge.
     pub lead: chrono::Duration,
+    /// What mail says, in every language there is.
+    pub templates: Arc<crate::mail::Templates>,
+    /// Mail is written to the outbox (an SMTP server is configured).
+    pub mail_enabled: bool,
 }
 
 pub use bridges::LoadStep;
 pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
+pub use notify::Notify;
 pub use query::TransactionPage;
 pub use series::{server_zone, stored_zone, OccurrenceTarget, Series};
 
@@ -57,6 +65,10 @@ impl Booking {
             domain: "BRIDGEBOOK".into(),
             licensing: Licensing::Off,
             lead: chrono::Duration::minutes(5),
+            templates: Arc::new(
+                crate::mail::Templates::new(None).expect("the built-in mail templates compile"),
+            ),
+            mail_enabled: false,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Routing inside a booking transaction: planning a meeting's windows against the bridge
 //! inventory and the load already planned, holding what the plan takes, and planning
 //! meetings again when capacity frees or a bridge changes.
+use super::notify::Event;
 use super::save::{decide, log};
 use super::series::series_of;
 use super::Booking;
@@ -234,6 +235,7 @@ impl Booking {
             return Ok(false);
         }
         let verdict = decide(BookingMode::BestEffortForced, &conflicts, &plan)?;
+        let was = c.status;
         let previous = c.version;
         c.version += 1;
         c.status = verdict.status;
@@ -245,6 +247,15 @@ impl Booking {
         if c.is_occurrence() {
             let mut series = series_of(conn, &c)?;
             refresh_series_status(conn, &mut series, by)?;
+        }
+        match (was, c.status) {
+            (StoredStatus::Booked, StoredStatus::Defective) => {
+                self.queue_event(conn, &c, Event::Defective, self.now())?
+            }
+            (StoredStatus::Defective, StoredStatus::Booked) => {
+                self.queue_event(conn, &c, Event::Healed, self.now())?
+            }
+            _ => {}
         }
         Ok(c.status == StoredStatus::Booked)
     }

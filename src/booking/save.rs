@@ -1,4 +1,5 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
+use super::notify::{saved_conference, Event, Notify};
 use super::routing::plan_windows;
 use super::series::series_of;
 use super::{Booked, Booking};
@@ -23,22 +24,45 @@ impl Booking {
         mode: BookingMode,
         by: &User,
     ) -> Result<Booked, Error> {
+        self.save_notified(req, mode, by, &Notify::default())
+    }
+
+    /// Saves, and leaves the mail `notify` asks for in the outbox in the same transaction.
+    pub fn save_notified(
+        &self,
+        req: &ConferenceRequest,
+        mode: BookingMode,
+        by: &User,
+        notify: &Notify,
+    ) -> Result<Booked, Error> {
         let now = self.now();
-        self.store
-            .write(|conn| self.save_in(conn, req, mode, by, now))
+        self.store.write(|conn| {
+            let saved = self.save_in(conn, req, mode, by, now)?;
+            self.queue_confirmation(conn, saved_conference(&saved), notify, now)?;
+            Ok(saved)
+        })
     }
 
     /// Saves every conference or none (SaveConferences with oneTransaction).
-    pub fn save_all(&self, reqs: &[ConferenceRequest], by: &User) -> Result<Vec<Booked>, Error> {
+    pub fn save_all(
+        &self,
+        reqs: &[ConferenceRequest],
+        by: &User,
+        notify: &Notify,
+    ) -> Result<Vec<Booked>, Error> {
         let now = self.now();
         self.store.write(|conn| {
             // Every system's lock first: the locks keep one order (systems, routing, log)
             // while one meeting after another is saved in this transaction.
             let all: Vec<i64> = systems::all(conn)?.iter().map(|s| s.id).collect();
             lock_systems(conn, &all)?;
-            reqs.iter()
-                .map(|r| self.save_in(conn, r, BookingMode::Strict, by, now))
-                .collect()
+            let mut out = vec![];
+            for r in reqs {
+                let saved = self.save_in(conn, r, BookingMode::Strict, by, now)?;
+                self.queue_confirmation(conn, saved_conference(&saved), notify, now)?;
+                out.push(saved);
+            }
+            Ok(out)
         })
     }
 
@@ -69,6 +93,7 @@ impl Booking {
         }
         // A moved or smaller meeting may leave room a Defective one waits for.
         let freed = existing.as_ref().map(|c| (c.start, c.end, c.is_series()));
+        let was = existing.as_ref().map(|c| c.status);
         let saved =
             if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
                 Booked::Series(self.save_series_in(conn, req, existing, mode, by, now)?)
@@ -79,6 +104,15 @@ impl Booking {
             Some((_, _, true)) => self.heal_all_later(conn)?,
             Some((start, end, false)) => self.heal_later(conn, start.max(now), end)?,
             None => {}
+        }
+        let c = saved_conference(&saved);
+        let event = match c.status {
+            StoredStatus::MeetingRequest => Some(Event::AwaitingApproval),
+            StoredStatus::Defective => Some(Event::Defective),
+            _ => None,
+        };
+        if let Some(event) = event.filter(|_| was != Some(c.status)) {
+            self.queue_event(conn, c, event, now)?;
         }
         Ok(saved)
     }

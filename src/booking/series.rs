@@ -557,6 +557,18 @@ impl Booking {
         mode: BookingMode,
         by: &User,
     ) -> Result<Conference, Error> {
+        self.save_occurrence_notified(req, mode, by, &super::Notify::default())
+    }
+
+    /// Saves one occurrence, and leaves the mail `notify` asks for in the outbox in the same
+    /// transaction.
+    pub fn save_occurrence_notified(
+        &self,
+        req: &ConferenceRequest,
+        mode: BookingMode,
+        by: &User,
+        notify: &super::Notify,
+    ) -> Result<Conference, Error> {
         let now = self.now();
         self.store.write(|conn| {
             let occ = find_occurrence(conn, req)?;
@@ -631,13 +643,20 @@ impl Booking {
             self.hold(conn, &m, verdict.reserve)?;
             m.transaction_id = log(conn, &m, TransactionType::Updated, by.id)?;
             touch(conn, &mut head, by)?;
+            self.queue_confirmation(conn, &m, notify, now)?;
             Ok(m)
         })
     }
 
     /// DeleteConferenceRecInstanceById / DeleteConferenceInstanceByExternalId: one
     /// occurrence deleted (ended when it is running); a single meeting is deleted as such.
-    pub fn delete_occurrence(&self, target: OccurrenceTarget, by: &User) -> Result<(), Error> {
+    /// With `notify.confirm`, the owner and EmailTo are sent the occurrence's cancellation.
+    pub fn delete_occurrence(
+        &self,
+        target: OccurrenceTarget,
+        by: &User,
+        notify: &super::Notify,
+    ) -> Result<(), Error> {
         let now = self.now();
         self.store.write(|conn| {
             let c = match target {
@@ -665,13 +684,17 @@ impl Booking {
             let series = c.series.series_id;
             let mut c = c;
             c.series.exception = series.is_some();
+            let (gone, already) = (c.id, c.status == StoredStatus::Deleted);
             self.delete_meeting_in(conn, c, by, now)?;
             if let Some(id) = series {
                 let mut head = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
                 touch(conn, &mut head, by)?;
             }
             self.heal_all_later(conn)?;
-            Ok(())
+            if already {
+                return Ok(());
+            }
+            self.queue_cancellation(conn, gone, notify, now)
         })
     }
 

@@ -117,3 +117,69 @@ pub struct TransactionWithExternalId {
 }
 
 pub type Conferences = ArrayOfConference;
+
+/// GetConferenceInviteMail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GetConferenceInviteMail {
+    pub ExternalSourceId: Option<String>,
+    pub ExternalConferenceId: Option<String>,
+    pub RecurrenceIdUTC: Option<String>,
+    pub Messages: Option<ArrayOfClientMessage>,
+    pub ContentTypes: Option<ArrayOfMailContentType>,
+    pub Language: Option<String>,
+}
+
+/// GetConferenceBookingEventMail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct GetConferenceBookingEventMail {
+    pub Conference: Option<Conference>,
+    pub Message: Option<ClientMessage>,
+    pub ContentTypes: Option<ArrayOfMailContentType>,
+    pub Language: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfClientMessage {
+    pub ClientMessage: Vec<ClientMessage>,
+}
+
+/// A message for the top of a mail. MessageType is read as text: an unknown type is the
+/// client's mistake to be told of, not an unreadable request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ClientMessage {
+    pub MessageType: Option<String>,
+    pub Lines: Option<ArrayOfString>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfString {
+    pub string: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ArrayOfMailContentType {
+    pub MailContentType: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ArrayOfMailContent {
+    pub MailContent: Vec<MailContent>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MailContent {
+    pub ContentType: String,
+    #[serde(skip_serializing_if = "is_none")]
+    pub Subject: Option<String>,
+    #[serde(skip_serializing_if = "is_none")]
+    pub Body: Option<String>,
+    /// bridgebook's addition: the invitation's RFC 5545 calendar object.
+    #[serde(skip_serializing_if = "is_none")]
+    pub ICalendar: Option<String>,
+}

@@ -137,13 +137,6 @@ impl Error {
         )
     }
 
-    pub fn not_yet_available(operation: &str) -> Self {
-        Error::new(
-            ErrorCode::Unknown,
-            format!("{operation} is not yet available in this version of bridgebook."),
-        )
-    }
-
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::Unknown, message)
     }

@@ -151,6 +151,14 @@ async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>
                 user: &user,
                 session: parsed.api_header.ClientSession.as_deref(),
                 client: &client,
+                context: api::Context {
+                    send_confirmation_mail: parsed.context.SendConfirmationMail.unwrap_or(false),
+                    exclude_conference_information: parsed
+                        .context
+                        .ExcludeConferenceInformation
+                        .unwrap_or(false),
+                    client_language: parsed.context.ClientLanguage.clone(),
+                },
             },
         );
         (outcome, parsed)
@@ -174,8 +182,13 @@ async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>
                 reply.result.as_deref(),
                 reply.extra_header.as_deref(),
             )),
-        Err(e) => {
+        Err(mut e) => {
             tracing::debug!(operation = %parsed.operation, code = e.code.code(), "fault: {}", e.message);
+            e.message = super::fault_language::localized(
+                e.code,
+                parsed.context.ClientLanguage.as_deref(),
+                &e.message,
+            );
             fault(parsed.version, &e, &req)
         }
     }

@@ -119,6 +119,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        conference_id -> Nullable<BigInt>,
+        kind -> Text,
+        recipients -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Nullable<Text>,
+        ical -> Nullable<Text>,
+        created_at -> BigInt,
+        due_at -> BigInt,
+        state -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        lease_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        kind -> Text,
+        subject_id -> BigInt,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     installation (singleton) {
         singleton -> Integer,
         id -> Text,
@@ -236,5 +266,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     bridge_owners,
     installation,
     meeting_calls,
-    heal_requests
+    heal_requests,
+    mail_outbox,
+    calendar_feeds
 );
