@@ -89,7 +89,7 @@ async fn linger(socket: std::net::TcpStream) {
     };
     let _ = socket.shutdown().await;
     let drain = async {
-        let mut buf = vec![0u8; 64 * 1024];
+        let mut buf = vec![0u8; 8 * 1024];
         let mut read = 0;
         while read < LINGER_BYTES {
             match socket.read(&mut buf).await {

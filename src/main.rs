@@ -2,6 +2,9 @@
 //! hash-password and the bridge simulators.
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use bridgebook::app;
 use bridgebook::config::Config;
 use bridgebook::logging::LogLevel;
