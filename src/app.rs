@@ -18,6 +18,8 @@ pub struct App {
     pub max_body_bytes: usize,
     /// A request body must be complete this long after it is first read.
     pub body_timeout: std::time::Duration,
+    /// Who is logged in to the web console.
+    pub console: crate::admin::console::Sessions,
 }
 
 /// Opens the store, migrates it and loads the configured systems and users.
@@ -77,6 +79,9 @@ pub fn build(config: &Config) -> Result<App, String> {
         auth: Authenticator::new(store, ldap, &config.logins),
         max_body_bytes: config.max_body_bytes,
         body_timeout: config.http.body_timeout(),
+        console: crate::admin::console::Sessions::new(std::time::Duration::from_secs(
+            config.console.idle_seconds,
+        )),
     })
 }
 

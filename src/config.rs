@@ -34,6 +34,8 @@ pub struct Config {
     pub tls: Option<crate::soap::tls::TlsConfig>,
     /// Request body deadline and connection cap (`[http]`).
     pub http: crate::http_limits::HttpLimits,
+    /// The web console under /admin/ (`[console]`).
+    pub console: ConsoleConfig,
     /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
     /// Read again on SIGHUP.
     pub log: String,
@@ -73,6 +75,22 @@ impl Default for LauncherConfig {
     }
 }
 
+/// The web console's logins.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// A console login unused for this long is ended.
+    pub idle_seconds: u64,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            idle_seconds: 30 * 60,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -92,6 +110,7 @@ impl Default for Config {
             logins: Default::default(),
             tls: None,
             http: Default::default(),
+            console: ConsoleConfig::default(),
             log: String::new(),
         }
     }

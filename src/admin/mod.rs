@@ -1,6 +1,7 @@
-//! The admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
+//! The web console under /admin/ (see `console`) and the admin JSON API under /admin/api/: the bridge inventory (list, add, change, disable,
 //! enable, remove), a conference's route, the Defective meetings and a bridge's planned
 //! load. Site administrators only, over HTTP Basic like the SOAP services.
+pub mod console;
 mod guard;
 mod lockouts;
 mod views;
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/licenses", web::get().to(licenses))
             .route("/ids", web::get().to(ids)),
     );
+    // After the API scopes: /admin would otherwise take their paths.
+    console::configure(cfg);
 }
 
 type Data = web::Data<Arc<App>>;

@@ -3,6 +3,7 @@
 mod bridges;
 mod licensing;
 mod lifecycle;
+mod overview;
 mod query;
 mod routing;
 mod save;
@@ -35,6 +36,7 @@ pub struct Booking {
 pub use bridges::LoadStep;
 pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
+pub use overview::{parse_state, passes, state_name, HistoryEntry, MeetingFilter, MeetingRecord};
 pub use query::TransactionPage;
 pub use series::{server_zone, stored_zone, OccurrenceTarget, Series};
 
