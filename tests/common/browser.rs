@@ -88,17 +88,26 @@ pub async fn browser(d: &Driver) -> Client {
 
 /// The text of the element `css` names, waiting for it to appear.
 pub async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.ok(),
+            Err(_) => None,
+        };
+        match found {
+            Some(t) => return t,
+            None if std::time::Instant::now() < until => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            None => panic!("{css}: not on {}", c.source().await.unwrap_or_default()),
+        }
+    }
 }
 
+/// Clicks the element `css` names (a link or a form's button) and waits for the page it
+/// leads to.
 pub async fn click(c: &Client, css: &str) {
+    let before = c.find(Locator::Css("html")).await.unwrap();
     c.wait()
         .at_most(Duration::from_secs(10))
         .for_element(Locator::Css(css))
@@ -107,6 +116,12 @@ pub async fn click(c: &Client, css: &str) {
         .click()
         .await
         .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    // The old page's root goes stale once the next page has replaced it.
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while before.tag_name().await.is_ok() {
+        assert!(std::time::Instant::now() < until, "{css} led nowhere");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 pub async fn has(c: &Client, css: &str) -> bool {

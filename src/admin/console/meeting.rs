@@ -112,7 +112,12 @@ fn both(v: &Viewer, t: DateTime<Utc>) -> String {
     )
 }
 
-fn build(r: MeetingRecord, v: &Viewer, now: DateTime<Utc>) -> MeetingPage {
+fn build(
+    r: MeetingRecord,
+    v: &Viewer,
+    now: DateTime<Utc>,
+    systems: &[crate::domain::System],
+) -> MeetingPage {
     let c = r.conference().clone();
     let state = match &r.booked {
         Booked::Meeting(c) => state_of(c, now),
@@ -166,7 +171,11 @@ fn build(r: MeetingRecord, v: &Viewer, now: DateTime<Utc>) -> MeetingPage {
         .map(|p| Row {
             cells: vec![
                 match p.call_type {
-                    CallType::Tms => format!("system {}", p.id),
+                    CallType::Tms => systems
+                        .iter()
+                        .find(|s| s.id == p.id)
+                        .map(|s| format!("{} (system {})", s.name, s.id))
+                        .unwrap_or_else(|| format!("system {}", p.id)),
                     _ => p.name_or_number.clone().unwrap_or_default(),
                 },
                 call_type(p.call_type),
@@ -270,7 +279,8 @@ pub async fn show(req: HttpRequest, app: Data, id: web::Path<String>) -> HttpRes
             .parse()
             .map_err(|_| Error::invalid(format!("'{id}' is not a conference id.")))?;
         let record = app.booking.meeting_record(id, &v.user)?;
-        Ok(build(record, v, app.booking.now()))
+        let systems = app.booking.systems()?;
+        Ok(build(record, v, app.booking.now(), &systems))
     })
     .await
 }
