@@ -499,7 +499,14 @@ numbering = { first = 8100, last = 8999, sip_uri = "{number}@small.example.com" 
             });
         }
     });
-    let faults = faults.into_inner().unwrap();
+    // The healer may move a Defective meeting onto the bridge between a client's save and
+    // its update: that update is told it is stale, as any concurrent change would be.
+    let faults: Vec<String> = faults
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .filter(|f| first(f, "errorcode") != Some(code::CONCURRENT_MODIFICATION.to_string()))
+        .collect();
     assert!(
         faults.is_empty(),
         "{} faults, e.g. {}",

@@ -3,6 +3,7 @@
 //! load. Site administrators only, over HTTP Basic like the SOAP services.
 pub mod console;
 mod guard;
+mod lists;
 mod lockouts;
 mod views;
 
@@ -31,6 +32,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/bridges/{id}/disable", web::post().to(disable_bridge))
             .route("/bridges/{id}/enable", web::post().to(enable_bridge))
             .route("/bridges/{id}/load", web::get().to(bridge_load))
+            .route("/conferences", web::get().to(lists::conferences))
+            .route("/conferences/{id}", web::get().to(lists::conference))
+            .route("/users", web::get().to(lists::users))
+            .route("/groups", web::get().to(lists::groups))
+            .route("/systems", web::get().to(lists::systems))
             .route("/conferences/{id}/route", web::get().to(route))
             .route("/conferences/{id}/jobs", web::get().to(conference_jobs))
             .route("/conferences/{id}/calls", web::get().to(conference_calls))
@@ -54,14 +60,14 @@ async fn admin<T: serde::Serialize + Send + 'static>(
     app: &Data,
     f: impl FnOnce(&App, &User) -> Result<T, Error> + Send + 'static,
 ) -> HttpResponse {
-    guarded(req, app, Permission::SiteAdmin, f).await
+    guarded(req, app, Some(Permission::SiteAdmin), f).await
 }
 
-/// Runs `f` for a user who has `needed`.
+/// Runs `f` for a user who has `needed` (any user who logs in, for None).
 async fn guarded<T: serde::Serialize + Send + 'static>(
     req: &HttpRequest,
     app: &Data,
-    needed: Permission,
+    needed: Option<Permission>,
     f: impl FnOnce(&App, &User) -> Result<T, Error> + Send + 'static,
 ) -> HttpResponse {
     let user = match authenticate(req, app).await {
@@ -72,7 +78,7 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
     };
     let app = Arc::clone(app);
     let outcome = web::block(move || {
-        if !user.rights.has(needed) {
+        if let Some(needed) = needed.filter(|p| !user.rights.has(*p)) {
             return Ok(Err(needed));
         }
         f(&app, &user).map(Ok)
@@ -83,24 +89,17 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
         Ok(Ok(Err(needed))) => HttpResponse::Forbidden().json(serde_json::json!({
             "error": format!("This needs the {} permission.", needed.name())
         })),
-        Ok(Err(e)) => {
-            let status = match e.code {
-                ErrorCode::MeetingNotFound | ErrorCode::SystemNotFound => {
-                    actix_web::http::StatusCode::NOT_FOUND
-                }
-                ErrorCode::DatabaseDown => actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                _ => actix_web::http::StatusCode::BAD_REQUEST,
-            };
-            HttpResponse::build(status).json(problem(&e))
-        }
+        Ok(Err(e)) => HttpResponse::build(console::status_of(&e)).json(problem(&e)),
         Err(e) => {
             HttpResponse::InternalServerError().json(problem(&Error::internal(e.to_string())))
         }
     }
 }
 
+/// An error as the admin API answers it: the HTTP status tells what kind, the message
+/// what went wrong (no booking API codes).
 fn problem(e: &Error) -> serde_json::Value {
-    serde_json::json!({ "error": e.message, "code": e.code.code() })
+    serde_json::json!({ "error": e.message })
 }
 
 fn bad(message: String) -> Error {
@@ -191,25 +190,41 @@ async fn remove_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpR
     .await
 }
 
-/// `from` and `to` in RFC 3339; by default from now on, for `days`.
+/// `from` and `to` in RFC 3339 or as plain dates (YYYY-MM-DD, UTC: `from` at the start
+/// of its day, `to` at the end of its day); by default from now on, for `days`.
 #[derive(Deserialize)]
 struct Window {
     from: Option<String>,
     to: Option<String>,
 }
 
+/// A query time: RFC 3339, or a plain UTC date read as the start of that day, or (for the
+/// end of a window) of the next one.
+fn query_time(s: &str, end: bool) -> Result<DateTime<Utc>, Error> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc() + Duration::days(end as i64))
+        .ok_or_else(|| {
+            bad(format!(
+                "'{s}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time."
+            ))
+        })
+}
+
 impl Window {
     fn read(&self, now: DateTime<Utc>, days: i64) -> Result<(DateTime<Utc>, DateTime<Utc>), Error> {
-        let at = |s: &Option<String>, default: DateTime<Utc>| match s {
-            None => Ok(default),
-            Some(s) => DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| bad(format!("'{s}' is not an RFC 3339 time."))),
+        let from = match &self.from {
+            None => now,
+            Some(s) => query_time(s, false)?,
         };
-        let (from, to) = (
-            at(&self.from, now)?,
-            at(&self.to, now + Duration::days(days))?,
-        );
+        let to = match &self.to {
+            None => from.max(now) + Duration::days(days),
+            Some(s) => query_time(s, true)?,
+        };
         if from >= to {
             return Err(bad("from must be before to.".into()));
         }
@@ -254,10 +269,15 @@ async fn defective(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpRe
 }
 
 async fn settle(req: HttpRequest, app: Data, id: i64, approve: bool) -> HttpResponse {
-    guarded(&req, &app, Permission::ApproveMeeting, move |app, user| {
-        app.booking.decide_request(id, approve, user)?;
-        Ok(views::routed(&app.booking.get(id)?))
-    })
+    guarded(
+        &req,
+        &app,
+        Some(Permission::ApproveMeeting),
+        move |app, user| {
+            app.booking.decide_request(id, approve, user)?;
+            Ok(views::routed(&app.booking.get(id)?))
+        },
+    )
     .await
 }
 
@@ -272,15 +292,20 @@ async fn reject(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse
 /// Meeting requests waiting for an approver, over the window (by default the coming
 /// 400 days).
 async fn requests(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpResponse {
-    guarded(&req, &app, Permission::ApproveMeeting, move |app, _| {
-        let (from, to) = q.read(app.booking.now(), 400)?;
-        Ok(app
-            .booking
-            .in_status(StoredStatus::MeetingRequest, from, to)?
-            .iter()
-            .map(views::defective)
-            .collect::<Vec<_>>())
-    })
+    guarded(
+        &req,
+        &app,
+        Some(Permission::ApproveMeeting),
+        move |app, _| {
+            let (from, to) = q.read(app.booking.now(), 400)?;
+            Ok(app
+                .booking
+                .in_status(StoredStatus::MeetingRequest, from, to)?
+                .iter()
+                .map(views::defective)
+                .collect::<Vec<_>>())
+        },
+    )
     .await
 }
 

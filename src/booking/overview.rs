@@ -191,6 +191,11 @@ impl Booking {
         })
     }
 
+    /// Every group with what it allows.
+    pub fn groups(&self) -> Result<Vec<users::Group>, Error> {
+        self.store.read(users::all_groups)
+    }
+
     /// A user by id, as stored now (with what their groups allow today).
     pub fn user_by_id(&self, id: i64) -> Result<Option<User>, Error> {
         self.store.read(|conn| users::by_id(conn, id))
