@@ -84,13 +84,13 @@ fn conferences_are_listed_narrowed_and_explained() {
             USER,
             &format!("/admin/api/conferences?{window}&system=1"),
         ));
-        assert_eq!(ids(&by_room), [room.clone()]);
+        assert_eq!(ids(&by_room), [room.as_str()]);
         assert_eq!(by_room[0]["state"], "pending");
         let by_text = json(&get(
             USER,
             &format!("/admin/api/conferences?{window}&q=phone"),
         ));
-        assert_eq!(ids(&by_text), [no_room.clone()]);
+        assert_eq!(ids(&by_text), [no_room.as_str()]);
         let none = json(&get(
             USER,
             &format!("/admin/api/conferences?{window}&status=defective"),
@@ -102,7 +102,7 @@ fn conferences_are_listed_narrowed_and_explained() {
                 "alice",
                 &format!("/admin/api/conferences?{window}")
             ))),
-            [hers.clone()]
+            [hers.as_str()]
         );
 
         // One meeting, with its history.
