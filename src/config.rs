@@ -306,8 +306,9 @@ impl Default for LicensingConfig {
     }
 }
 
-/// A conference bridge, upserted by name at every start.
-#[derive(Debug, Clone, Deserialize)]
+/// A conference bridge, upserted by name at every start (and the body of the admin API's
+/// bridge calls).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeConfig {
     pub name: String,
@@ -337,7 +338,7 @@ pub struct BridgeConfig {
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
 /// values.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityConfig {
     pub total: f64,

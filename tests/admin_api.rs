@@ -179,3 +179,57 @@ fn bridge_load_takes_plain_dates() {
         "a plain `to` takes its whole day"
     );
 }
+
+#[test]
+fn the_api_is_described_by_an_openapi_document() {
+    let s = Server::start(Backend::Sqlite);
+    let a = get_raw(&s.url("/admin/api/openapi.json"), false);
+    assert_eq!(a.status, 200, "{}", a.body);
+    let doc = json(&a);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    for (path, method) in [
+        ("/admin/api/bridges", "get"),
+        ("/admin/api/bridges", "post"),
+        ("/admin/api/bridges/{id}", "put"),
+        ("/admin/api/bridges/{id}", "delete"),
+        ("/admin/api/bridges/{id}/disable", "post"),
+        ("/admin/api/bridges/{id}/load", "get"),
+        ("/admin/api/conferences", "get"),
+        ("/admin/api/conferences/{id}", "get"),
+        ("/admin/api/conferences/{id}/jobs", "get"),
+        ("/admin/api/conferences/{id}/approve", "post"),
+        ("/admin/api/users", "get"),
+        ("/admin/api/groups", "get"),
+        ("/admin/api/systems", "get"),
+        ("/admin/api/lockouts/{kind}/{key}", "delete"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    let query: Vec<&str> = doc["paths"]["/admin/api/conferences"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(query, ["from", "to", "system", "bridge", "status", "q"]);
+    // What adding a bridge requires is written down.
+    let bridge = &doc["components"]["schemas"]["BridgeConfig"];
+    let required: Vec<&str> = bridge["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for field in [
+        "name",
+        "family",
+        "address",
+        "username",
+        "password",
+        "capacity",
+        "numbering",
+    ] {
+        assert!(required.contains(&field), "{field} in {required:?}");
+    }
+    assert!(!required.contains(&"priority"), "{required:?}");
+}

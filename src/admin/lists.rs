@@ -14,13 +14,20 @@ use serde_json::{json, Value};
 /// `from`/`to` as for every window; `system` and `bridge` ids; `status` one of pending,
 /// ongoing, finished, defective, deleted, meeting_request, rejected (all but deleted by
 /// default); `q` words found in the title, the owner or the external ids.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConferenceQuery {
+    /// Start: an RFC 3339 time or a date (YYYY-MM-DD, from its start, UTC).
     from: Option<String>,
+    /// End: an RFC 3339 time or a date (YYYY-MM-DD, to its end, UTC).
     to: Option<String>,
+    /// Only meetings that book this system.
     system: Option<String>,
+    /// Only meetings routed on this bridge.
     bridge: Option<String>,
+    /// pending, ongoing, finished, defective, deleted, meeting_request or rejected.
     status: Option<String>,
+    /// Words in the title, the owner's name or address, or the external ids.
     q: Option<String>,
 }
 
@@ -78,6 +85,7 @@ fn listed(c: &Conference, state: ConferenceState) -> Value {
 
 /// The meetings overlapping the window (by default the coming 7 days): all of them for
 /// readers of all conferences, the caller's own for everyone else.
+#[utoipa::path(get, path = "/admin/api/conferences", tag = "conferences", params(ConferenceQuery), responses((status = 200, description = "Meetings overlapping the window (by default the coming 7 days), those without a room too: every one for readers of all conferences, the caller's own otherwise.", body = [serde_json::Value]), (status = 400, body = super::Problem)))]
 pub async fn conferences(
     req: HttpRequest,
     app: Data,
@@ -102,6 +110,7 @@ pub async fn conferences(
 }
 
 /// One meeting (or series) with its calls, jobs and replication history.
+#[utoipa::path(get, path = "/admin/api/conferences/{id}", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "The meeting (or series) with its participants, calls, jobs and history.", body = serde_json::Value), (status = 404, description = "No such meeting, or one the caller may not read.", body = super::Problem)))]
 pub async fn conference(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     guarded(&req, &app, None, move |app, user| {
@@ -135,6 +144,7 @@ pub async fn conference(req: HttpRequest, app: Data, id: web::Path<i64>) -> Http
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/users", tag = "directory", responses((status = 200, description = "Every user with what their groups allow; API accounts flagged.", body = [serde_json::Value]), (status = 403, body = super::Problem)))]
 pub async fn users(req: HttpRequest, app: Data) -> HttpResponse {
     guarded(&req, &app, Some(Permission::ReadAll), |app, _| {
         Ok(app
@@ -160,6 +170,7 @@ pub async fn users(req: HttpRequest, app: Data) -> HttpResponse {
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/groups", tag = "directory", responses((status = 200, description = "Every group with its permissions.", body = [serde_json::Value]), (status = 403, body = super::Problem)))]
 pub async fn groups(req: HttpRequest, app: Data) -> HttpResponse {
     guarded(&req, &app, Some(Permission::ReadAll), |app, _| {
         Ok(app
@@ -181,6 +192,7 @@ pub async fn groups(req: HttpRequest, app: Data) -> HttpResponse {
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/systems", tag = "directory", responses((status = 200, description = "Every system (room).", body = [serde_json::Value]), (status = 403, body = super::Problem)))]
 pub async fn systems(req: HttpRequest, app: Data) -> HttpResponse {
     guarded(&req, &app, Some(Permission::ReadAll), |app, _| {
         Ok(app

@@ -19,7 +19,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Before the /admin/api scope, which would otherwise answer its paths.
+    // Before the /admin/api scope, which would otherwise answer its paths. The description
+    // holds nothing secret: tools read it without logging in.
+    cfg.route("/admin/api/openapi.json", web::get().to(openapi));
     lockouts::configure(cfg);
     cfg.service(
         web::scope("/admin/api")
@@ -98,8 +100,59 @@ async fn guarded<T: serde::Serialize + Send + 'static>(
 
 /// An error as the admin API answers it: the HTTP status tells what kind, the message
 /// what went wrong (no booking API codes).
-fn problem(e: &Error) -> serde_json::Value {
-    serde_json::json!({ "error": e.message })
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// What went wrong, for a person.
+    pub error: String,
+}
+
+fn problem(e: &Error) -> Problem {
+    Problem {
+        error: e.message.clone(),
+    }
+}
+
+/// The admin API described from its handlers: served at /admin/api/openapi.json.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "bridgebook admin API",
+        description = "Site administrators (and, where a route says so, other users) log in with HTTP Basic, as for the SOAP services. Errors are JSON {\"error\": message} with an HTTP status."
+    ),
+    paths(
+        list_bridges,
+        add_bridge,
+        get_bridge,
+        change_bridge,
+        remove_bridge,
+        disable_bridge,
+        enable_bridge,
+        bridge_load,
+        route,
+        conference_jobs,
+        conference_calls,
+        approve,
+        reject,
+        requests,
+        defective,
+        sessions,
+        licenses,
+        ids,
+        lists::conferences,
+        lists::conference,
+        lists::users,
+        lists::groups,
+        lists::systems,
+        lockouts::list,
+        lockouts::clear_all,
+        lockouts::clear
+    ),
+    components(schemas(Problem, crate::config::BridgeConfig))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(<ApiDoc as utoipa::OpenApi>::openapi())
 }
 
 fn bad(message: String) -> Error {
@@ -110,6 +163,7 @@ fn body_of(body: &[u8]) -> Result<BridgeConfig, Error> {
     serde_json::from_slice(body).map_err(|e| bad(format!("The bridge is not valid JSON: {e}.")))
 }
 
+#[utoipa::path(get, path = "/admin/api/bridges", tag = "bridges", responses((status = 200, description = "Every bridge, with its last health answer and the prices it published; never its credentials.", body = [serde_json::Value])))]
 async fn list_bridges(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         let observed = app.booking.bridge_observations()?;
@@ -123,6 +177,7 @@ async fn list_bridges(req: HttpRequest, app: Data) -> HttpResponse {
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/bridges/{id}", tag = "bridges", params(("id" = i64, Path, description = "Bridge id")), responses((status = 200, description = "The bridge.", body = serde_json::Value), (status = 404, description = "No such bridge.", body = Problem)))]
 async fn get_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
@@ -133,6 +188,7 @@ async fn get_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResp
     .await
 }
 
+#[utoipa::path(post, path = "/admin/api/bridges", tag = "bridges", request_body = crate::config::BridgeConfig, responses((status = 200, description = "The bridge added.", body = serde_json::Value), (status = 400, description = "The bridge is not valid; the message says why.", body = Problem)))]
 async fn add_bridge(req: HttpRequest, app: Data, body: web::Bytes) -> HttpResponse {
     admin(&req, &app, move |app, user| {
         let b = body_of(&body)?.bridge().map_err(bad)?;
@@ -142,6 +198,7 @@ async fn add_bridge(req: HttpRequest, app: Data, body: web::Bytes) -> HttpRespon
 }
 
 /// The whole bridge as on POST; an empty username or password keeps the stored one.
+#[utoipa::path(put, path = "/admin/api/bridges/{id}", tag = "bridges", params(("id" = i64, Path, description = "Bridge id")), request_body(content = crate::config::BridgeConfig, description = "The whole bridge; an empty username or password keeps the stored one."), responses((status = 200, description = "The bridge as changed; its meetings are planned again.", body = serde_json::Value), (status = 400, body = Problem), (status = 404, body = Problem)))]
 async fn change_bridge(
     req: HttpRequest,
     app: Data,
@@ -173,14 +230,17 @@ async fn set_enabled(req: HttpRequest, app: Data, id: i64, enabled: bool) -> Htt
     .await
 }
 
+#[utoipa::path(post, path = "/admin/api/bridges/{id}/disable", tag = "bridges", params(("id" = i64, Path, description = "Bridge id")), responses((status = 200, description = "Disabled: its meetings moved to another bridge or Defective with the reason.", body = serde_json::Value), (status = 404, body = Problem)))]
 async fn disable_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     set_enabled(req, app, id.into_inner(), false).await
 }
 
+#[utoipa::path(post, path = "/admin/api/bridges/{id}/enable", tag = "bridges", params(("id" = i64, Path, description = "Bridge id")), responses((status = 200, description = "Enabled.", body = serde_json::Value), (status = 404, body = Problem)))]
 async fn enable_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     set_enabled(req, app, id.into_inner(), true).await
 }
 
+#[utoipa::path(delete, path = "/admin/api/bridges/{id}", tag = "bridges", params(("id" = i64, Path, description = "Bridge id")), responses((status = 200, description = "Removed after its meetings moved.", body = serde_json::Value), (status = 404, body = Problem)))]
 async fn remove_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, user| {
@@ -192,9 +252,12 @@ async fn remove_bridge(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpR
 
 /// `from` and `to` in RFC 3339 or as plain dates (YYYY-MM-DD, UTC: `from` at the start
 /// of its day, `to` at the end of its day); by default from now on, for `days`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Window {
+    /// Start: an RFC 3339 time or a date (YYYY-MM-DD, from its start, UTC).
     from: Option<String>,
+    /// End: an RFC 3339 time or a date (YYYY-MM-DD, to its end, UTC).
     to: Option<String>,
 }
 
@@ -232,6 +295,7 @@ impl Window {
     }
 }
 
+#[utoipa::path(get, path = "/admin/api/bridges/{id}/load", tag = "bridges", params(("id" = i64, Path, description = "Bridge id"), Window), responses((status = 200, description = "Planned load over the window (by default the coming 7 days), in the family's unit.", body = serde_json::Value), (status = 400, body = Problem), (status = 404, body = Problem)))]
 async fn bridge_load(
     req: HttpRequest,
     app: Data,
@@ -247,6 +311,7 @@ async fn bridge_load(
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/conferences/{id}/route", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "The meeting's route and the planner's reasons.", body = serde_json::Value), (status = 404, body = Problem)))]
 async fn route(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
@@ -255,6 +320,7 @@ async fn route(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse 
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/defective", tag = "conferences", params(Window), responses((status = 200, description = "Defective meetings in the window (by default the coming 400 days), with their reasons.", body = [serde_json::Value]), (status = 400, body = Problem)))]
 async fn defective(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpResponse {
     admin(&req, &app, move |app, _| {
         let (from, to) = q.read(app.booking.now(), 400)?;
@@ -281,16 +347,19 @@ async fn settle(req: HttpRequest, app: Data, id: i64, approve: bool) -> HttpResp
     .await
 }
 
+#[utoipa::path(post, path = "/admin/api/conferences/{id}/approve", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "Approved and booked as any booking would be now.", body = serde_json::Value), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn approve(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     settle(req, app, id.into_inner(), true).await
 }
 
+#[utoipa::path(post, path = "/admin/api/conferences/{id}/reject", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "Rejected.", body = serde_json::Value), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn reject(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     settle(req, app, id.into_inner(), false).await
 }
 
 /// Meeting requests waiting for an approver, over the window (by default the coming
 /// 400 days).
+#[utoipa::path(get, path = "/admin/api/requests", tag = "conferences", params(Window), responses((status = 200, description = "Meeting requests waiting for approval (by default the coming 400 days).", body = [serde_json::Value]), (status = 403, body = Problem)))]
 async fn requests(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpResponse {
     guarded(
         &req,
@@ -309,6 +378,7 @@ async fn requests(req: HttpRequest, app: Data, q: web::Query<Window>) -> HttpRes
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/sessions", tag = "licences", responses((status = 200, description = "Live client sessions.", body = [serde_json::Value])))]
 async fn sessions(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         Ok(app
@@ -321,6 +391,7 @@ async fn sessions(req: HttpRequest, app: Data) -> HttpResponse {
     .await
 }
 
+#[utoipa::path(get, path = "/admin/api/licenses", tag = "licences", responses((status = 200, description = "Licence mode, total and use.", body = serde_json::Value)))]
 async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         let u = app.booking.licence_use()?;
@@ -331,6 +402,7 @@ async fn licenses(req: HttpRequest, app: Data) -> HttpResponse {
 
 /// How far conference and transaction ids have come towards the largest the booking API
 /// carries (`xs:int`).
+#[utoipa::path(get, path = "/admin/api/ids", tag = "licences", responses((status = 200, description = "How far conference and transaction ids have come towards the booking API's limit.", body = serde_json::Value)))]
 async fn ids(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         let h = app.booking.store.read(crate::store::ids::headroom)?;
@@ -346,6 +418,7 @@ async fn ids(req: HttpRequest, app: Data) -> HttpResponse {
 }
 
 /// The bridge jobs of a conference: what the launcher did, does and will do.
+#[utoipa::path(get, path = "/admin/api/conferences/{id}/jobs", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "The meeting's bridge jobs.", body = [serde_json::Value]), (status = 404, body = Problem)))]
 async fn conference_jobs(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {
@@ -368,6 +441,7 @@ async fn conference_jobs(req: HttpRequest, app: Data, id: web::Path<i64>) -> Htt
 
 /// Whom the bridge calls for a conference, and where each call stands as the bridge last
 /// told.
+#[utoipa::path(get, path = "/admin/api/conferences/{id}/calls", tag = "conferences", params(("id" = i64, Path, description = "Conference id")), responses((status = 200, description = "Each call of the meeting and its state as the bridge last told.", body = [serde_json::Value]), (status = 404, body = Problem)))]
 async fn conference_calls(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
     let id = id.into_inner();
     admin(&req, &app, move |app, _| {

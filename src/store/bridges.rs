@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// many bridges carry a certificate of the organisation's own CA (`ca_file`), and some a
 /// self-signed one, which only `verify = false` accepts (the Conductor document asks for
 /// verification to be the administrator's choice).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Tls {
     /// Check the certificate (its chain and its name).
