@@ -124,6 +124,11 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 },
             )?;
         }
+        let ids: Vec<i64> = config.systems.iter().map(|s| s.id).collect();
+        systems::mark_from_file(conn, &ids)?;
+        for (id, name) in systems::retire_missing_from_file(conn, &ids)? {
+            tracing::warn!("system {id} '{name}' is no longer in the configuration file: retired (its meetings stay)");
+        }
         for u in &config.users {
             let id = users::upsert(
                 conn,
@@ -147,6 +152,13 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
             groups.extend(u.groups.iter().cloned());
             groups.dedup();
             users::set_groups(conn, id, &groups)?;
+        }
+        let names: Vec<String> = config.users.iter().map(|u| u.username.clone()).collect();
+        users::mark_from_file(conn, &names)?;
+        for name in users::disable_missing_from_file(conn, &names)? {
+            tracing::warn!(
+                "user '{name}' is no longer in the configuration file: disabled, cannot log in"
+            );
         }
         Ok(())
     })

@@ -42,28 +42,45 @@ fn an_administrator_follows_a_meeting_and_moves_it_off_a_disabled_bridge() {
     };
     let osl = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
     let ber = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
-    let bridges = bridge_table(
-        "cms-osl",
-        "meeting-server",
-        &osl.base,
-        40,
-        "osl.example.com",
-        "priority = 1",
-    ) + &bridge_table(
-        "cms-ber",
-        "meeting-server",
-        &ber.base,
-        40,
-        "ber.example.com",
-        "priority = 2",
-    );
+    // The bridges are the database's, added at runtime; one from the file is read-only.
     let s = Server::start_with(
         Backend::Sqlite,
         Options {
-            extra_config: bridges,
+            extra_config: bridge_table(
+                "pexip-file",
+                "pexip",
+                "http://127.0.0.1:9",
+                4,
+                "file.example.com",
+                "priority = 9",
+            ),
             launcher: true,
             ..Options::default()
         },
+    );
+    add_bridge(
+        &s,
+        &bridge_json(
+            "cms-osl",
+            "meeting-server",
+            &osl.base,
+            40,
+            8100,
+            "osl.example.com",
+            1,
+        ),
+    );
+    add_bridge(
+        &s,
+        &bridge_json(
+            "cms-ber",
+            "meeting-server",
+            &ber.base,
+            40,
+            8200,
+            "ber.example.com",
+            2,
+        ),
     );
     let soap = Client::new(&s);
     // Live in a few seconds: the bridge calls Oslo's room and the dial-out.
@@ -151,6 +168,9 @@ fn an_administrator_follows_a_meeting_and_moves_it_off_a_disabled_bridge() {
             "{}",
             page_text(&c).await
         );
+        // The file's bridge is shown, and only the file changes it.
+        assert!(text(&c, "#bridges").await.contains("pexip-file"));
+        assert!(!has(&c, "button[data-name='pexip-file']").await);
         snapshot(&c, "console-bridges").await;
         c.goto(&later_page).await.unwrap();
         assert_eq!(text(&c, "#route-bridge").await, "cms-ber");

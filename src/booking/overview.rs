@@ -196,9 +196,10 @@ impl Booking {
         self.store.read(users::all_groups)
     }
 
-    /// A user by id, as stored now (with what their groups allow today).
+    /// A user by id, as stored now (with what their groups allow today); None for a
+    /// disabled one.
     pub fn user_by_id(&self, id: i64) -> Result<Option<User>, Error> {
-        self.store.read(|conn| users::by_id(conn, id))
+        self.store.read(|conn| users::enabled_by_id(conn, id))
     }
 }
 

@@ -84,16 +84,19 @@ impl Authenticator {
             .store
             .read(|conn| users::by_username(conn, &name))
             .map_err(Denied::Unavailable)?;
-        let (hash, local) = match local {
-            Some(creds) if creds.password_hash.is_some() => {
-                (creds.password_hash.unwrap_or_default(), Some(creds.user))
-            }
-            _ => (String::new(), None),
+        let (hash, local, disabled) = match local {
+            Some(creds) if creds.password_hash.is_some() => (
+                creds.password_hash.unwrap_or_default(),
+                Some(creds.user),
+                creds.disabled,
+            ),
+            _ => (String::new(), None, false),
         };
         let user = match local {
             // One and the same check either way: a wrong password of a local account and
-            // an unknown name cost the same (benches/login_timing.rs).
-            Some(user) => password::verify(&hash, &password).then_some(user),
+            // an unknown name cost the same (benches/login_timing.rs); a disabled account's
+            // right password is checked too, and refused.
+            Some(user) => (password::verify(&hash, &password) && !disabled).then_some(user),
             None => match &self.ldap {
                 Some(ldap) => match ldap
                     .authenticate(&login, &password)

@@ -277,3 +277,29 @@ pub fn set_reachable(conn: &mut DbConnection, id: i64, reachable: bool) -> Resul
     .execute(conn)?;
     Ok(changed > 0)
 }
+
+/// Marks bridge `id` as defined by the configuration file (or not).
+pub fn set_from_file(conn: &mut DbConnection, id: i64, from_file: bool) -> Result<(), Error> {
+    diesel::update(bridges::table.find(id))
+        .set(bridges::from_file.eq(from_file))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the configuration file defines bridge `id` (and so only the file changes it).
+pub fn is_from_file(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    Ok(bridges::table
+        .find(id)
+        .select(bridges::from_file)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The ids of the bridges the configuration file defines.
+pub fn from_file(conn: &mut DbConnection) -> Result<Vec<i64>, Error> {
+    Ok(bridges::table
+        .filter(bridges::from_file.eq(true))
+        .select(bridges::id)
+        .load(conn)?)
+}

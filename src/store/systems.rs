@@ -88,8 +88,11 @@ pub fn many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<System>, Error> 
         .collect())
 }
 
+/// Every system in service (retired ones are left out; `get` and `many` still find them,
+/// for the meetings that booked them).
 pub fn all(conn: &mut DbConnection) -> Result<Vec<System>, Error> {
     Ok(systems::table
+        .filter(systems::retired.eq(false))
         .order(systems::id)
         .select(Row::as_select())
         .load::<Row>(conn)?
@@ -120,4 +123,36 @@ pub fn set_remote_bookings(conn: &mut DbConnection, id: i64, on: bool) -> Result
         .set(systems::remote_bookings.eq(on))
         .execute(conn)?;
     Ok(())
+}
+
+/// Marks `ids` as defined by the configuration file (and in service again, if they had been
+/// retired).
+pub fn mark_from_file(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+    diesel::update(systems::table.filter(systems::id.eq_any(ids)))
+        .set((systems::from_file.eq(true), systems::retired.eq(false)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Retires the systems the file defined before but no longer does: no longer listed nor
+/// bookable, their meetings kept, the database's from now on. Answers their ids and names.
+pub fn retire_missing_from_file(
+    conn: &mut DbConnection,
+    in_file: &[i64],
+) -> Result<Vec<(i64, String)>, Error> {
+    let gone: Vec<(i64, String)> = systems::table
+        .filter(systems::from_file.eq(true))
+        .filter(systems::retired.eq(false))
+        .filter(systems::id.ne_all(in_file))
+        .select((systems::id, systems::name))
+        .load(conn)?;
+    let ids: Vec<i64> = gone.iter().map(|(id, _)| *id).collect();
+    diesel::update(systems::table.filter(systems::id.eq_any(&ids)))
+        .set((
+            systems::retired.eq(true),
+            systems::allow_booking.eq(false),
+            systems::from_file.eq(false),
+        ))
+        .execute(conn)?;
+    Ok(gone)
 }

@@ -15,6 +15,8 @@ pub struct BridgeRow {
     pub priority: i32,
     pub capacity: String,
     pub health: String,
+    /// Defined in the configuration file, which alone changes it.
+    pub from_file: bool,
 }
 
 #[derive(askama::Template)]
@@ -40,6 +42,7 @@ pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
     }
     page(v, &app, |app, v| {
         let observed = app.booking.bridge_observations()?;
+        let in_file = app.booking.bridges_in_file()?;
         let bridges = app
             .booking
             .bridges()?
@@ -48,6 +51,7 @@ pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
                 let seen = observed.get(&b.bridge.id).and_then(|o| o.health.clone());
                 let x = b.bridge;
                 BridgeRow {
+                    from_file: in_file.contains(&x.id),
                     id: x.id,
                     name: x.name,
                     family: x.family.as_str().into(),
