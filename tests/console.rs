@@ -422,3 +422,89 @@ fn logins_set_a_strict_cookie_and_idle_sessions_end() {
     );
     assert_eq!(later.status(), 303, "idle session ended");
 }
+
+#[test]
+fn rooms_are_added_and_users_disabled_from_the_console() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let s = Server::start(Backend::Sqlite);
+    let svc = Client::new(&s);
+    // An integration's account, the database's (not the file's).
+    svc.remote(
+        "GenerateConferenceAPIUser",
+        "<userNameBase>integ</userNameBase><encPassword>QXBpLXB3LTE=</encPassword><sendNotifications>false</sendNotifications>",
+    )
+    .ok();
+    let integ = Client::as_user(&s, "BRIDGEBOOK\\integ", "Api-pw-1");
+    assert_eq!(integ.call("GetDefaultConference", "").status, 200);
+    let base = s.base.clone();
+    let room_id = |name: &str| -> Option<String> {
+        let systems = svc.remote("GetSystems", "");
+        all(&systems.body, "TMSSystem")
+            .into_iter()
+            .find(|x| first(x, "SystemName").as_deref() == Some(name))
+            .and_then(|x| first(&x, "SystemId"))
+    };
+    run({
+        let base = base.clone();
+        async move {
+            let c = browser::browser(&driver).await;
+            log_in(&c, &base, USER, PASSWORD).await;
+            c.goto(&format!("{base}/admin/rooms")).await.unwrap();
+            // The file's rooms are read-only.
+            assert!(text(&c, "#rooms").await.contains("Oslo Fjord"));
+            assert!(!has(&c, "button.retire[data-name='Oslo Fjord']").await);
+            // A room the form refuses, with the reason; then a good one.
+            let fill = |css: &'static str, value: &'static str| {
+                let c = c.clone();
+                async move {
+                    c.find(Locator::Css(css))
+                        .await
+                        .unwrap()
+                        .send_keys(value)
+                        .await
+                        .unwrap()
+                }
+            };
+            fill("#room-name", "Hamar").await;
+            fill("#room-sip", "not an address").await;
+            click(&c, "#add").await;
+            assert!(text(&c, "#problem").await.contains("SIP address"));
+            c.goto(&format!("{base}/admin/rooms")).await.unwrap();
+            fill("#room-name", "Hamar").await;
+            fill("#room-sip", "hamar@example.com").await;
+            click(&c, "#add").await;
+            assert!(text(&c, "#rooms").await.contains("hamar@example.com"));
+            snapshot(&c, "console-rooms").await;
+
+            // Disabling the integration's account.
+            c.goto(&format!("{base}/admin/users")).await.unwrap();
+            assert!(
+                !has(&c, "button.disable[data-name='svc']").await,
+                "the file's"
+            );
+            click(&c, "button.disable[data-name='integ']").await;
+            assert!(has(&c, "button.enable[data-name='integ']").await);
+            snapshot(&c, "console-users").await;
+            c.close().await.unwrap();
+        }
+    });
+    // The new room is booked over SOAP; the disabled account is refused at once.
+    let hamar = room_id("Hamar").expect("the room added is listed");
+    svc.save(&conference(60, 90, &tms(hamar.parse().unwrap())), "Strict")
+        .ok();
+    assert_eq!(integ.call("GetDefaultConference", "").status, 401);
+
+    // Retired, the room is no longer listed.
+    run(async move {
+        let driver = browser::driver().unwrap();
+        let c = browser::browser(&driver).await;
+        log_in(&c, &base, USER, PASSWORD).await;
+        c.goto(&format!("{base}/admin/rooms")).await.unwrap();
+        click(&c, "button.retire[data-name='Hamar']").await;
+        assert!(!text(&c, "#rooms").await.contains("Hamar"));
+        c.close().await.unwrap();
+    });
+    assert_eq!(room_id("Hamar"), None);
+}

@@ -1,6 +1,7 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
 mod bridges;
+mod inventory;
 mod licensing;
 mod lifecycle;
 mod overview;
@@ -34,6 +35,7 @@ pub struct Booking {
 }
 
 pub use bridges::LoadStep;
+pub use inventory::{check_room, NewRoom};
 pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
 pub use overview::{parse_state, passes, state_name, HistoryEntry, MeetingFilter, MeetingRecord};

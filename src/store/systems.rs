@@ -156,3 +156,32 @@ pub fn retire_missing_from_file(
         .execute(conn)?;
     Ok(gone)
 }
+
+/// The ids of the systems the configuration file defines.
+pub fn from_file_ids(conn: &mut DbConnection) -> Result<Vec<i64>, Error> {
+    Ok(systems::table
+        .filter(systems::from_file.eq(true))
+        .select(systems::id)
+        .load(conn)?)
+}
+
+/// Whether system `id` exists, retired or not.
+pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    Ok(systems::table.find(id).count().get_result::<i64>(conn)? > 0)
+}
+
+/// The next free system id.
+pub fn next_id(conn: &mut DbConnection) -> Result<i64, Error> {
+    let max: Option<i64> = systems::table
+        .select(diesel::dsl::max(systems::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Retires system `id`: no longer listed nor bookable, its meetings kept.
+pub fn retire(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+    diesel::update(systems::table.find(id))
+        .set((systems::retired.eq(true), systems::allow_booking.eq(false)))
+        .execute(conn)?;
+    Ok(())
+}

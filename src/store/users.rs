@@ -421,3 +421,13 @@ pub fn disable_missing_from_file(
         .execute(conn)?;
     Ok(gone.into_iter().map(|(_, n)| n).collect())
 }
+
+/// Each user's ownership and state: (defined by the file, disabled), by id.
+pub fn flags(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<i64, (bool, bool)>, Error> {
+    let rows: Vec<(i64, bool, bool)> = users::table
+        .select((users::id, users::from_file, users::disabled))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, f, d)| (id, (f, d))).collect())
+}

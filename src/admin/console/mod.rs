@@ -8,8 +8,10 @@ mod bridges;
 mod day;
 mod login;
 mod meeting;
+mod rooms;
 pub mod session;
 mod timeline;
+mod users;
 
 pub use session::Sessions;
 
@@ -48,7 +50,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/meetings/{id}", web::get().to(meeting::show))
             .route("/meetings/{id}/{action}", web::post().to(meeting::act))
             .route("/bridges", web::get().to(bridges::show))
-            .route("/bridges/{id}/{action}", web::post().to(bridges::act)),
+            .route("/bridges/{id}/{action}", web::post().to(bridges::act))
+            .route("/rooms", web::get().to(rooms::show))
+            .route("/rooms", web::post().to(rooms::add))
+            .route("/rooms/{id}/retire", web::post().to(rooms::retire))
+            .route("/users", web::get().to(users::show))
+            .route("/users/{id}/{action}", web::post().to(users::act)),
     );
 }
 
