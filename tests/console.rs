@@ -508,3 +508,62 @@ fn rooms_are_added_and_users_disabled_from_the_console() {
     });
     assert_eq!(room_id("Hamar"), None);
 }
+
+/// A console page fetched over plain HTTP with the session cookie `session`.
+fn page_as(s: &Server, session: &str, path: &str) -> (u16, String) {
+    let r = status_and(
+        agent()
+            .get(&s.url(path))
+            .set("Cookie", &format!("bridgebook_session={session}"))
+            .call(),
+    );
+    (r.status(), r.into_string().unwrap())
+}
+
+#[test]
+fn the_replication_log_and_the_licences_are_shown_to_readers() {
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: "[licensing]\napplication_integration = 3\n".into(),
+            ..Options::default()
+        },
+    );
+    let c = Client::new(&s);
+    let first = c
+        .save(&titled("First", 60, 90, &tms(1)), "Strict")
+        .ok()
+        .get("ConferenceId")
+        .unwrap();
+    let second = c
+        .save(&titled("Second", 60, 90, &tms(2)), "Strict")
+        .ok()
+        .get("ConferenceId")
+        .unwrap();
+    let (_, cookie) = http_login(&s, USER, PASSWORD);
+    let (session, _) = cookie.unwrap();
+    let (status, all) = page_as(&s, &session, "/admin/log");
+    assert_eq!(status, 200);
+    for id in [&first, &second] {
+        assert!(all.contains(&format!("/admin/meetings/{id}\"")), "{all}");
+    }
+    let (_, one) = page_as(&s, &session, &format!("/admin/log?conference={first}"));
+    assert!(one.contains(&format!("/admin/meetings/{first}\"")));
+    assert!(
+        !one.contains(&format!("/admin/meetings/{second}\"")),
+        "{one}"
+    );
+    assert_eq!(page_as(&s, &session, "/admin/log?conference=x").0, 400);
+    let (status, licences) = page_as(&s, &session, "/admin/licences");
+    assert_eq!(status, 200);
+    assert!(licences.contains("of 3 in use"), "{licences}");
+    assert!(
+        licences.contains(common::SESSION),
+        "the SOAP client's session: {licences}"
+    );
+    // Not for users who only read their own meetings.
+    let (_, cookie) = http_login(&s, "alice", PASSWORD);
+    let (alice, _) = cookie.unwrap();
+    assert_eq!(page_as(&s, &alice, "/admin/log").0, 403);
+    assert_eq!(page_as(&s, &alice, "/admin/licences").0, 403);
+}

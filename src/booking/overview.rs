@@ -191,6 +191,18 @@ impl Booking {
         })
     }
 
+    /// The replication log, newest first: `limit` transactions before `before`, of one
+    /// conference (and its occurrences) when asked.
+    pub fn transaction_log(
+        &self,
+        conference: Option<i64>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<Transaction>, Error> {
+        self.store
+            .read(|conn| transactions::newest(conn, conference, before, limit as i64))
+    }
+
     /// Every group with what it allows.
     pub fn groups(&self) -> Result<Vec<users::Group>, Error> {
         self.store.read(users::all_groups)

@@ -138,6 +138,37 @@ pub fn of_conference(
         .collect())
 }
 
+/// Up to `limit` rows before `before` (or the newest), newest first, optionally only those
+/// of conference `conference` and its occurrences: the log as an administrator reads it.
+pub fn newest(
+    conn: &mut DbConnection,
+    conference: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Transaction>, Error> {
+    let mut q = transactions::table
+        .order(transactions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(transactions::id.lt(b));
+    }
+    if let Some(c) = conference {
+        let members = conferences::table
+            .filter(conferences::series_id.eq(c))
+            .select(conferences::id);
+        q = q.filter(
+            transactions::conference_id
+                .eq(c)
+                .or(transactions::conference_id.eq_any(members)),
+        );
+    }
+    Ok(q.load::<Row>(conn)?
+        .into_iter()
+        .map(Transaction::from)
+        .collect())
+}
+
 pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
     Ok(transactions::table
         .find(id)

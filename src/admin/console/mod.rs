@@ -8,6 +8,7 @@ mod bridges;
 mod day;
 mod login;
 mod meeting;
+mod records;
 mod rooms;
 pub mod session;
 mod timeline;
@@ -54,6 +55,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/rooms", web::get().to(rooms::show))
             .route("/rooms", web::post().to(rooms::add))
             .route("/rooms/{id}/retire", web::post().to(rooms::retire))
+            .route("/licences", web::get().to(records::licences))
+            .route("/log", web::get().to(records::log))
             .route("/users", web::get().to(users::show))
             .route("/users/{id}/{action}", web::post().to(users::act)),
     );
