@@ -3,8 +3,7 @@
 //! title, owner or external id and filtered by room, bridge and state.
 use super::timeline::{self, Item, Lane, Tick, WeekRow};
 use super::{page, viewer, Data, Nav, Viewer};
-use crate::app::App;
-use crate::booking::{parse_state, MeetingFilter};
+use crate::booking::{parse_state, Booking, MeetingFilter};
 use crate::domain::state::state_of;
 use crate::domain::{ConferenceState, Error, System};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -13,11 +12,11 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct ViewQuery {
     /// The local day (YYYY-MM-DD); today by default.
-    date: Option<String>,
-    room: Option<String>,
-    bridge: Option<String>,
-    status: Option<String>,
-    q: Option<String>,
+    pub date: Option<String>,
+    pub room: Option<String>,
+    pub bridge: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
 }
 
 /// One choice of a filter's list.
@@ -81,8 +80,8 @@ fn id_of(s: &Option<String>, what: &str) -> Result<Option<i64>, Error> {
 }
 
 /// The local day a view shows, and the filter it applies.
-fn read(q: &ViewQuery, v: &Viewer, app: &App) -> Result<(NaiveDate, MeetingFilter), Error> {
-    let today = v.zone.to_local(app.booking.now()).date();
+fn read(q: &ViewQuery, v: &Viewer, booking: &Booking) -> Result<(NaiveDate, MeetingFilter), Error> {
+    let today = v.zone.to_local(booking.now()).date();
     let date = match some(&q.date) {
         None => today,
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -116,13 +115,13 @@ const STATES: [ConferenceState; 7] = [
 ];
 
 fn filters(
-    app: &App,
+    booking: &Booking,
     date: NaiveDate,
     q: &ViewQuery,
     f: &MeetingFilter,
     rooms: &[System],
 ) -> Result<Filters, Error> {
-    let bridges = app.booking.bridges()?;
+    let bridges = booking.bridges()?;
     let keep = [
         ("room", &q.room),
         ("bridge", &q.bridge),
@@ -183,43 +182,48 @@ pub async fn day(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    page(v, &app, move |app, v| {
-        let (date, f) = read(&q, v, app)?;
-        let (from, to) = timeline::day_bounds(&v.zone, date);
-        let now = app.booking.now();
-        let found: Vec<_> = app
-            .booking
-            .meetings_between(from, to, &f, &v.user)?
-            .into_iter()
-            .map(|c| {
-                let s = state_of(&c, now);
-                (c, s)
-            })
-            .collect();
-        let systems = app.booking.systems()?;
-        let lanes = timeline::lanes(&found, &lanes_for(&systems, &f), from, to, &v.zone);
-        let items: Vec<Item> = found
-            .iter()
-            .map(|(c, s)| timeline::item(c, *s, &v.zone))
-            .collect();
-        let pick = |state: &str| -> Vec<Item> {
-            items.iter().filter(|i| i.state == state).cloned().collect()
-        };
-        Ok(DayPage {
-            nav: v.nav("day"),
-            title: date.format("%A %-d %B %Y").to_string(),
-            filters: filters(app, date, &q, &f, &systems)?,
-            previous: (date - Duration::days(1)).format("%Y-%m-%d").to_string(),
-            next: (date + Duration::days(1)).format("%Y-%m-%d").to_string(),
-            height: 24 + lanes.len() * 30,
-            ticks: timeline::ticks(&v.zone, from, to, 2),
-            defective: pick("defective"),
-            requests: pick("meeting_request"),
-            lanes,
-            meetings: items,
+    page(v, &app, move |app, v| day_page(&app.booking, v, &q)).await
+}
+
+/// The day view as `v` sees it, rendered: what a request for it does but the login.
+pub fn render_day(booking: &Booking, v: &Viewer, q: &ViewQuery) -> Result<String, Error> {
+    let page = day_page(booking, v, q)?;
+    askama::Template::render(&page).map_err(|e| Error::internal(e.to_string()))
+}
+
+fn day_page(booking: &Booking, v: &Viewer, q: &ViewQuery) -> Result<DayPage, Error> {
+    let (date, f) = read(q, v, booking)?;
+    let (from, to) = timeline::day_bounds(&v.zone, date);
+    let now = booking.now();
+    let found: Vec<_> = booking
+        .meetings_between(from, to, &f, &v.user)?
+        .into_iter()
+        .map(|c| {
+            let s = state_of(&c, now);
+            (c, s)
         })
+        .collect();
+    let systems = booking.systems()?;
+    let lanes = timeline::lanes(&found, &lanes_for(&systems, &f), from, to, &v.zone);
+    let items: Vec<Item> = found
+        .iter()
+        .map(|(c, s)| timeline::item(c, *s, &v.zone))
+        .collect();
+    let pick =
+        |state: &str| -> Vec<Item> { items.iter().filter(|i| i.state == state).cloned().collect() };
+    Ok(DayPage {
+        nav: v.nav("day"),
+        title: date.format("%A %-d %B %Y").to_string(),
+        filters: filters(booking, date, q, &f, &systems)?,
+        previous: (date - Duration::days(1)).format("%Y-%m-%d").to_string(),
+        next: (date + Duration::days(1)).format("%Y-%m-%d").to_string(),
+        height: 24 + lanes.len() * 30,
+        ticks: timeline::ticks(&v.zone, from, to, 2),
+        defective: pick("defective"),
+        requests: pick("meeting_request"),
+        lanes,
+        meetings: items,
     })
-    .await
 }
 
 pub async fn week(
@@ -232,7 +236,7 @@ pub async fn week(
         Err(answer) => return answer,
     };
     page(v, &app, move |app, v| {
-        let (date, f) = read(&q, v, app)?;
+        let (date, f) = read(&q, v, &app.booking)?;
         let monday = date - Duration::days(date.weekday().num_days_from_monday() as i64);
         let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
         let from = timeline::day_bounds(&v.zone, days[0]).0;
@@ -255,7 +259,7 @@ pub async fn week(
                 monday.iso_week().week(),
                 monday.iso_week().year()
             ),
-            filters: filters(app, date, &q, &f, &systems)?,
+            filters: filters(&app.booking, date, &q, &f, &systems)?,
             previous: (monday - Duration::days(7)).format("%Y-%m-%d").to_string(),
             next: (monday + Duration::days(7)).format("%Y-%m-%d").to_string(),
             days: days

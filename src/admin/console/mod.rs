@@ -14,6 +14,7 @@ pub mod session;
 mod timeline;
 mod users;
 
+pub use day::{render_day, ViewQuery};
 pub use session::Sessions;
 
 use crate::app::App;
