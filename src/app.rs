@@ -20,6 +20,8 @@ pub struct App {
     pub body_timeout: std::time::Duration,
     /// Who is logged in to the web console.
     pub console: crate::admin::console::Sessions,
+    /// The effective configuration as started, secrets hidden: (key, value, origin).
+    pub settings: Vec<(String, String, &'static str)>,
 }
 
 /// Opens the store, migrates it and loads the configured systems and users.
@@ -82,6 +84,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         console: crate::admin::console::Sessions::new(std::time::Duration::from_secs(
             config.console.idle_seconds,
         )),
+        settings: config.effective(),
     })
 }
 

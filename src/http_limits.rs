@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::time::Duration;
 
 /// `[http]` of bridgebook.toml.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpLimits {
     /// A request body must have arrived completely this many seconds after the handler

@@ -561,9 +561,21 @@ fn the_replication_log_and_the_licences_are_shown_to_readers() {
         licences.contains(common::SESSION),
         "the SOAP client's session: {licences}"
     );
+    // The settings in effect, each with where it came from, secrets hidden.
+    let (status, settings) = page_as(&s, &session, "/admin/settings");
+    assert_eq!(status, 200);
+    assert!(
+        settings.contains("<code>licensing.application_integration</code></td><td>3</td><td class=\"origin\">file</td>"),
+        "{settings}"
+    );
+    assert!(settings.contains(
+        "<code>console.idle_seconds</code></td><td>1800</td><td class=\"origin\">default</td>"
+    ));
+    assert!(!settings.contains("argon2"), "no password hash");
     // Not for users who only read their own meetings.
     let (_, cookie) = http_login(&s, "alice", PASSWORD);
     let (alice, _) = cookie.unwrap();
     assert_eq!(page_as(&s, &alice, "/admin/log").0, 403);
     assert_eq!(page_as(&s, &alice, "/admin/licences").0, 403);
+    assert_eq!(page_as(&s, &alice, "/admin/settings").0, 403);
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// `[logins]` in bridgebook.toml: how passwords are checked and failures throttled.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoginConfig {
     /// Threads that check passwords (argon2: about 19 MiB and 15 ms each), apart from the

@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/rooms/{id}/retire", web::post().to(rooms::retire))
             .route("/licences", web::get().to(records::licences))
             .route("/log", web::get().to(records::log))
+            .route("/settings", web::get().to(records::settings))
             .route("/users", web::get().to(users::show))
             .route("/users/{id}/{action}", web::post().to(users::act)),
     );

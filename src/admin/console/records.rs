@@ -1,6 +1,7 @@
-//! The licences page (the licence mode, its use and the live client sessions) and the
+//! The licences page (the licence mode, its use and the live client sessions), the
 //! replication log (the transactions replication clients read, newest first, for one
-//! conference when asked).
+//! conference when asked) and the settings (the effective configuration, secrets hidden,
+//! each value with where it came from).
 use super::{error_page, page, viewer, Data, Nav};
 use crate::domain::Error;
 use actix_web::http::StatusCode;
@@ -133,6 +134,30 @@ pub async fn log(req: HttpRequest, app: Data, q: web::Query<LogQuery>) -> HttpRe
                 })
                 .collect(),
             older,
+        })
+    })
+    .await
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/settings.html")]
+struct SettingsPage {
+    nav: Nav,
+    rows: Vec<(String, String, &'static str)>,
+}
+
+pub async fn settings(req: HttpRequest, app: Data) -> HttpResponse {
+    let v = match viewer(&req, &app).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    if let Some(no) = readers_only(&v, "the settings") {
+        return no;
+    }
+    page(v, &app, |app, v| {
+        Ok(SettingsPage {
+            nav: v.nav("settings"),
+            rows: app.settings.clone(),
         })
     })
     .await
