@@ -162,6 +162,16 @@ fn an_administrator_follows_a_meeting_and_moves_it_off_a_disabled_bridge() {
         c.goto(&later_page).await.unwrap();
         assert_eq!(text(&c, "#route-bridge").await, "cms-osl");
         c.goto(&format!("{base}/admin/bridges")).await.unwrap();
+        // Each bridge's planned load over the week, drawn: Oslo's holds the meetings,
+        // Bergen's nothing yet.
+        let charts = c.source().await.unwrap();
+        assert_eq!(charts.matches("<svg class=\"load\"").count(), 3, "{charts}");
+        assert_eq!(
+            charts.matches("aria-label=\"peak 0 of 40\"").count(),
+            1,
+            "{charts}"
+        );
+        assert_eq!(charts.matches(" of 40\"").count(), 2, "{charts}");
         click(&c, "button.disable[data-name='cms-osl']").await;
         assert!(
             has(&c, "button.enable[data-name='cms-osl']").await,
