@@ -18,6 +18,10 @@ pub struct App {
     pub max_body_bytes: usize,
     /// A request body must be complete this long after it is first read.
     pub body_timeout: std::time::Duration,
+    /// Who is logged in to the web console.
+    pub console: crate::admin::console::Sessions,
+    /// The effective configuration as started, secrets hidden: (key, value, origin).
+    pub settings: Vec<(String, String, &'static str)>,
 }
 
 /// Opens the store, migrates it and loads the configured systems and users.
@@ -81,6 +85,10 @@ pub fn build(config: &Config) -> Result<App, String> {
         auth: Authenticator::new(store, ldap, &config.logins),
         max_body_bytes: config.max_body_bytes,
         body_timeout: config.http.body_timeout(),
+        console: crate::admin::console::Sessions::new(std::time::Duration::from_secs(
+            config.console.idle_seconds,
+        )),
+        settings: config.effective(),
     })
 }
 
@@ -123,6 +131,11 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 },
             )?;
         }
+        let ids: Vec<i64> = config.systems.iter().map(|s| s.id).collect();
+        systems::mark_from_file(conn, &ids)?;
+        for (id, name) in systems::retire_missing_from_file(conn, &ids)? {
+            tracing::warn!("system {id} '{name}' is no longer in the configuration file: retired (its meetings stay)");
+        }
         for u in &config.users {
             let id = users::upsert(
                 conn,
@@ -146,6 +159,13 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
             groups.extend(u.groups.iter().cloned());
             groups.dedup();
             users::set_groups(conn, id, &groups)?;
+        }
+        let names: Vec<String> = config.users.iter().map(|u| u.username.clone()).collect();
+        users::mark_from_file(conn, &names)?;
+        for name in users::disable_missing_from_file(conn, &names)? {
+            tracing::warn!(
+                "user '{name}' is no longer in the configuration file: disabled, cannot log in"
+            );
         }
         Ok(())
     })

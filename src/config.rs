@@ -36,9 +36,93 @@ pub struct Config {
     pub http: crate::http_limits::HttpLimits,
     /// The SMTP server mail goes out through, and the mail templates (`[mail]`).
     pub mail: crate::mail::smtp::MailConfig,
+    /// The web console under /admin/ (`[console]`).
+    pub console: ConsoleConfig,
     /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
     /// Read again on SIGHUP.
     pub log: String,
+    /// Which keys the file and the environment set (the rest are defaults).
+    #[serde(skip)]
+    pub origins: Origins,
+}
+
+/// Where configuration values came from: the dotted keys the file sets and those the
+/// environment sets (which win).
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    pub file: std::collections::BTreeSet<String>,
+    pub environment: std::collections::BTreeSet<String>,
+}
+
+/// A key whose value is a secret: never shown.
+pub fn is_secret(key: &str) -> bool {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    last.contains("password") || last.contains("secret")
+}
+
+/// The dotted keys a TOML table sets; an array of tables (`[[system]]`) is one key.
+fn keys_of(table: &toml::Table, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::Table(t) => keys_of(t, &key, out),
+            _ => {
+                out.insert(key);
+            }
+        }
+    }
+}
+
+impl Config {
+    /// The effective configuration as (key, value, origin) rows: origin is "environment",
+    /// "file" or "default"; secrets are hidden; an array of tables is one row with its
+    /// length.
+    pub fn effective(&self) -> Vec<(String, String, &'static str)> {
+        let mut rows = Vec::new();
+        if let Ok(toml::Value::Table(t)) = toml::Value::try_from(self) {
+            self.rows_of(&t, "", &mut rows);
+        }
+        rows
+    }
+
+    fn rows_of(
+        &self,
+        table: &toml::Table,
+        prefix: &str,
+        rows: &mut Vec<(String, String, &'static str)>,
+    ) {
+        for (k, v) in table {
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            let origin = if self.origins.environment.contains(&key) {
+                "environment"
+            } else if self.origins.file.contains(&key) {
+                "file"
+            } else {
+                "default"
+            };
+            let value = match v {
+                toml::Value::Table(t) => {
+                    self.rows_of(t, &key, rows);
+                    continue;
+                }
+                _ if is_secret(&key) => "(hidden)".to_string(),
+                toml::Value::Array(a) if a.iter().all(|x| x.is_table()) => {
+                    format!("{} defined", a.len())
+                }
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            rows.push((key, value, origin));
+        }
+    }
 }
 
 /// The worker that makes booked meetings live on their bridges.
@@ -75,6 +159,22 @@ impl Default for LauncherConfig {
     }
 }
 
+/// The web console's logins.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// A console login unused for this long is ended.
+    pub idle_seconds: u64,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            idle_seconds: 30 * 60,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -95,7 +195,9 @@ impl Default for Config {
             tls: None,
             http: Default::default(),
             mail: Default::default(),
+            console: ConsoleConfig::default(),
             log: String::new(),
+            origins: Origins::default(),
         }
     }
 }
@@ -291,7 +393,7 @@ impl Default for LicensingConfig {
 }
 
 /// A conference bridge, upserted by name at every start.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeConfig {
     pub name: String,
@@ -321,7 +423,7 @@ pub struct BridgeConfig {
 
 /// A bridge's capacity in its family's unit; costs left out take the family's customary
 /// values.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityConfig {
     pub total: f64,
@@ -420,6 +522,8 @@ impl Config {
     ) -> Result<Config, String> {
         let mut value: toml::Table =
             toml::from_str(toml_text).map_err(|e| format!("bridgebook.toml: {e}"))?;
+        let mut origins = Origins::default();
+        keys_of(&value, "", &mut origins.file);
         for (key, raw) in env {
             let Some(rest) = key.strip_prefix(ENV_PREFIX) else {
                 continue;
@@ -429,10 +533,12 @@ impl Config {
             }
             let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
             set_path(&mut value, &path, scalar(&raw)).map_err(|e| format!("{key}: {e}"))?;
+            origins.environment.insert(path.join("."));
         }
-        let config: Config = toml::Value::Table(value)
+        let mut config: Config = toml::Value::Table(value)
             .try_into()
             .map_err(|e| format!("configuration: {e}"))?;
+        config.origins = origins;
         config.validate()?;
         Ok(config)
     }
@@ -511,6 +617,32 @@ fn set_path(table: &mut toml::Table, path: &[String], v: toml::Value) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn effective_values_say_where_they_came_from_and_hide_secrets() {
+        let c = Config::from_parts(
+            "[booking]\nbooking_window_days = 90\n[[user]]\nusername = \"svc\"\npassword_hash = \"$argon2id$x\"\n[directory.ldap]\nurl = \"ldap://x\"\nservice_dn = \"cn=x\"\nservice_password = \"hunter2\"\nsearch_base = \"dc=x\"\n",
+            env(&[("BRIDGEBOOK_BOOKING__DEFAULT_DURATION_MINUTES", "45")]),
+        )
+        .unwrap();
+        let rows = c.effective();
+        let row = |k: &str| {
+            rows.iter()
+                .find(|(key, _, _)| key == k)
+                .map(|(_, v, o)| (v.as_str(), *o))
+                .unwrap_or_else(|| panic!("{k} in {rows:?}"))
+        };
+        assert_eq!(row("booking.booking_window_days"), ("90", "file"));
+        assert_eq!(
+            row("booking.default_duration_minutes"),
+            ("45", "environment")
+        );
+        assert_eq!(row("console.idle_seconds"), ("1800", "default"));
+        assert_eq!(row("user"), ("1 defined", "file"));
+        assert_eq!(row("directory.ldap.service_password"), ("(hidden)", "file"));
+        let all = format!("{rows:?}");
+        assert!(!all.contains("hunter2") && !all.contains("argon2"), "{all}");
+    }
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

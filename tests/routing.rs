@@ -171,9 +171,40 @@ fn a_defective_booking_heals_when_room_frees() {
     });
 }
 
+/// The bridges of `BRIDGES`, added at runtime (the database's, so the admin API changes
+/// them).
+fn add_bridges(s: &Server) {
+    let mut osl: serde_json::Value = serde_json::from_str(&bridge_json(
+        "pexip-osl",
+        "pexip",
+        "https://pexip-osl.example.com",
+        4,
+        8100,
+        "osl.example.com",
+        1,
+    ))
+    .unwrap();
+    osl["numbering"]["pin"] = serde_json::json!({ "policy": "auto", "length": 6 });
+    osl["password"] = "bridge-secret-1".into();
+    add_bridge(s, &osl.to_string());
+    let mut ber: serde_json::Value = serde_json::from_str(&bridge_json(
+        "pexip-ber",
+        "pexip",
+        "https://pexip-ber.example.com",
+        4,
+        8200,
+        "ber.example.com",
+        2,
+    ))
+    .unwrap();
+    ber["password"] = "bridge-secret-2".into();
+    add_bridge(s, &ber.to_string());
+}
+
 #[test]
 fn a_disabled_bridge_moves_its_meetings() {
-    each_backend(BRIDGES, |s| {
+    each_backend("", |s| {
+        add_bridges(s);
         let c = Client::new(s);
         let on_osl = c.save(&three_ports(1), "Strict");
         let id = on_osl.get("ConferenceId").unwrap();
@@ -499,7 +530,14 @@ numbering = { first = 8100, last = 8999, sip_uri = "{number}@small.example.com" 
             });
         }
     });
-    let faults = faults.into_inner().unwrap();
+    // The healer may move a Defective meeting onto the bridge between a client's save and
+    // its update: that update is told it is stale, as any concurrent change would be.
+    let faults: Vec<String> = faults
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .filter(|f| first(f, "errorcode") != Some(code::CONCURRENT_MODIFICATION.to_string()))
+        .collect();
     assert!(
         faults.is_empty(),
         "{} faults, e.g. {}",

@@ -15,11 +15,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-async fn list(req: HttpRequest, app: Data) -> HttpResponse {
+#[utoipa::path(get, path = "/admin/api/lockouts", tag = "logins", responses((status = 200, description = "User names and client addresses with failed logins not yet forgotten.", body = [serde_json::Value])))]
+pub(super) async fn list(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| Ok(app.auth.throttle.entries())).await
 }
 
-async fn clear(req: HttpRequest, app: Data, path: web::Path<(String, String)>) -> HttpResponse {
+#[utoipa::path(delete, path = "/admin/api/lockouts/{kind}/{key}", tag = "logins", params(("kind" = String, Path, description = "user or address"), ("key" = String, Path, description = "The user name or the address")), responses((status = 200, description = "Its failures forgotten.", body = serde_json::Value), (status = 404, description = "kind is neither user nor address.")))]
+pub(super) async fn clear(
+    req: HttpRequest,
+    app: Data,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
     let (kind, key) = path.into_inner();
     let kind = match kind.as_str() {
         "user" => Kind::User,
@@ -34,7 +40,8 @@ async fn clear(req: HttpRequest, app: Data, path: web::Path<(String, String)>) -
     .await
 }
 
-async fn clear_all(req: HttpRequest, app: Data) -> HttpResponse {
+#[utoipa::path(delete, path = "/admin/api/lockouts", tag = "logins", responses((status = 200, description = "Every failure forgotten.", body = serde_json::Value)))]
+pub(super) async fn clear_all(req: HttpRequest, app: Data) -> HttpResponse {
     admin(&req, &app, |app, _| {
         app.auth.throttle.clear_all();
         Ok(serde_json::json!({ "cleared": "all" }))

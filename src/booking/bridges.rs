@@ -7,6 +7,7 @@ use crate::planner::CapacityModel;
 use crate::planner::Units;
 use crate::store::bridge_loads;
 use crate::store::bridges::{self, Observed, StoredBridge};
+use crate::store::DbConnection;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
@@ -42,6 +43,11 @@ impl Booking {
     }
 
     /// What was learnt from each bridge itself (prices, last health answer), by id.
+    /// The ids of the bridges the configuration file defines (read-only here).
+    pub fn bridges_in_file(&self) -> Result<Vec<i64>, Error> {
+        self.store.read(bridges::from_file)
+    }
+
     pub fn bridge_observations(&self) -> Result<HashMap<i64, Observed>, Error> {
         self.store.read(bridges::observed)
     }
@@ -100,6 +106,7 @@ impl Booking {
         let now = self.now();
         self.store.write(|conn| {
             let old = bridges::get(conn, b.bridge.id)?.ok_or_else(|| no_bridge(b.bridge.id))?;
+            file_managed(conn, &old)?;
             if let Some(other) = bridges::by_name(conn, &b.bridge.name)? {
                 if other.bridge.id != b.bridge.id {
                     return Err(Error::new(
@@ -122,6 +129,7 @@ impl Booking {
         let now = self.now();
         self.store.write(|conn| {
             let mut b = bridges::get(conn, id)?.ok_or_else(|| no_bridge(id))?;
+            file_managed(conn, &b)?;
             b.bridge.enabled = false;
             bridges::update(conn, &b)?;
             self.replan_bridge(conn, id, true, now, by)?;
@@ -137,11 +145,10 @@ impl Booking {
         }
         let now = self.now();
         self.store.write(|conn| {
+            let mut in_file = Vec::with_capacity(configured.len());
             for b in configured {
-                match bridges::by_name(conn, &b.bridge.name)? {
-                    None => {
-                        bridges::insert(conn, b)?;
-                    }
+                let id = match bridges::by_name(conn, &b.bridge.name)? {
+                    None => bridges::insert(conn, b)?,
                     Some(old) => {
                         let mut new = b.clone();
                         new.bridge.id = old.bridge.id;
@@ -149,6 +156,28 @@ impl Booking {
                             bridges::update(conn, &new)?;
                             self.replan_bridge(conn, new.bridge.id, !new.bridge.enabled, now, by)?;
                         }
+                        old.bridge.id
+                    }
+                };
+                bridges::set_from_file(conn, id, true)?;
+                in_file.push(id);
+            }
+            // Removed from the file: disabled (its meetings move) and the database's from
+            // now on, to enable again or remove through the admin API.
+            for id in bridges::from_file(conn)? {
+                if in_file.contains(&id) {
+                    continue;
+                }
+                bridges::set_from_file(conn, id, false)?;
+                if let Some(mut b) = bridges::get(conn, id)? {
+                    tracing::warn!(
+                        "bridge '{}' is no longer in the configuration file: disabled",
+                        b.bridge.name
+                    );
+                    if b.bridge.enabled {
+                        b.bridge.enabled = false;
+                        bridges::update(conn, &b)?;
+                        self.replan_bridge(conn, id, true, now, by)?;
                     }
                 }
             }
@@ -182,4 +211,18 @@ impl Booking {
             Ok((b, steps))
         })
     }
+}
+
+/// Refuses a change to a bridge the configuration file defines: the file manages it.
+fn file_managed(conn: &mut DbConnection, b: &StoredBridge) -> Result<(), Error> {
+    if bridges::is_from_file(conn, b.bridge.id)? {
+        return Err(Error::new(
+            ErrorCode::Security,
+            format!(
+                "Bridge '{}' is defined in the configuration file: change it there (it is read again at the next start).",
+                b.bridge.name
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -2,10 +2,12 @@
 //! writing one runs in a single database transaction.
 mod bridges;
 mod feeds;
+mod inventory;
 mod licensing;
 mod lifecycle;
 mod mail;
 mod notify;
+mod overview;
 mod query;
 mod routing;
 mod save;
@@ -40,9 +42,11 @@ pub struct Booking {
 }
 
 pub use bridges::LoadStep;
+pub use inventory::{check_room, NewRoom};
 pub use licensing::{LicenceUse, Licensing};
 pub use lifecycle::Target;
 pub use notify::Notify;
+pub use overview::{parse_state, passes, state_name, HistoryEntry, MeetingFilter, MeetingRecord};
 pub use query::TransactionPage;
 pub use series::{server_zone, stored_zone, OccurrenceTarget, Series};
 

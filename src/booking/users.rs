@@ -125,14 +125,16 @@ impl Booking {
         Ok(format!("{}\\{name}", self.domain))
     }
 
-    /// DisableConferenceAPIUser: notifications off, and out of every group but Users.
+    /// DisableConferenceAPIUser: notifications off, out of every group but Users (so
+    /// references stay valid), and, as the name says, the account can no longer log in.
     pub fn disable_api_user(&self, by: &User, login: &str) -> Result<(), Error> {
         site_admin_only(by, "disable API users")?;
         let name = plain_user_name(login.trim()).to_string();
         self.store.write(|conn| {
             let user = users::by_username(conn, &name)?.ok_or_else(|| not_found(login))?;
             users::set_notifications(conn, user.user.id, false)?;
-            users::set_groups(conn, user.user.id, &[KEPT_GROUP.to_string()])
+            users::set_groups(conn, user.user.id, &[KEPT_GROUP.to_string()])?;
+            users::set_disabled(conn, user.user.id, true)
         })?;
         self.store.users_changed();
         Ok(())

@@ -4,7 +4,7 @@ pub use crate::domain::route::Family;
 use serde::{Deserialize, Serialize};
 
 /// What a bridge can do for a meeting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Capabilities {
     pub sip: bool,
@@ -76,7 +76,7 @@ impl CapacityModel {
 }
 
 /// How callers join: numeric conference ids from a range, a SIP URI, and a PIN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Numbering {
     pub first: u64,
@@ -90,7 +90,7 @@ pub struct Numbering {
     pub web_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase", tag = "policy")]
 pub enum PinPolicy {
     /// No PIN.

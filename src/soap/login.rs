@@ -24,9 +24,27 @@ pub(crate) async fn authenticate(req: &HttpRequest, app: &Arc<App>) -> Result<Us
         .and_then(|h| h.to_str().ok())
         .ok_or(Denied::Unauthorized)?
         .to_string();
+    checked(header, client_address(req), app).await
+}
+
+/// The same login step for a user name and password typed into the console's form.
+pub(crate) async fn log_in(
+    req: &HttpRequest,
+    app: &Arc<App>,
+    login: &str,
+    password: &str,
+) -> Result<User, Denied> {
+    use base64::Engine;
+    let header = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{login}:{password}"))
+    );
+    checked(header, client_address(req), app).await
+}
+
+async fn checked(header: String, address: String, app: &Arc<App>) -> Result<User, Denied> {
     let (login, _) = parse_basic(&header).ok_or(Denied::Unauthorized)?;
     let name = plain_user_name(&login).to_string();
-    let address = client_address(req);
     let auth = &app.auth;
     // An address that is throttled gets nothing, not even what was verified before.
     refuse_unless_checkable(auth.throttle.check_address(&address))?;

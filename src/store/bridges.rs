@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// many bridges carry a certificate of the organisation's own CA (`ca_file`), and some a
 /// self-signed one, which only `verify = false` accepts (the Conductor document asks for
 /// verification to be the administrator's choice).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Tls {
     /// Check the certificate (its chain and its name).
@@ -276,4 +276,30 @@ pub fn set_reachable(conn: &mut DbConnection, id: i64, reachable: bool) -> Resul
     .set(bridges::reachable.eq(reachable))
     .execute(conn)?;
     Ok(changed > 0)
+}
+
+/// Marks bridge `id` as defined by the configuration file (or not).
+pub fn set_from_file(conn: &mut DbConnection, id: i64, from_file: bool) -> Result<(), Error> {
+    diesel::update(bridges::table.find(id))
+        .set(bridges::from_file.eq(from_file))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether the configuration file defines bridge `id` (and so only the file changes it).
+pub fn is_from_file(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    Ok(bridges::table
+        .find(id)
+        .select(bridges::from_file)
+        .first::<bool>(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The ids of the bridges the configuration file defines.
+pub fn from_file(conn: &mut DbConnection) -> Result<Vec<i64>, Error> {
+    Ok(bridges::table
+        .filter(bridges::from_file.eq(true))
+        .select(bridges::id)
+        .load(conn)?)
 }

@@ -23,12 +23,17 @@ thread_local! {
     /// transaction that locked every system it saves up front (SaveConferences) may save
     /// one meeting after another.
     static SYSTEMS: RefCell<BTreeSet<i64>> = const { RefCell::new(BTreeSet::new()) };
+    /// The single locks (routing, transaction log) it holds, one bit each: taking one of
+    /// them again takes nothing new, so a transaction that plans and logs one meeting
+    /// after another (a disabled bridge's meetings moved) may plan again after logging.
+    static SINGLES: Cell<u8> = const { Cell::new(0) };
 }
 
 /// A transaction starts holding nothing.
 pub fn begin() {
     HELD.with(|h| h.set(0));
     SYSTEMS.with(|s| s.borrow_mut().clear());
+    SINGLES.with(|s| s.set(0));
 }
 
 /// Of `ids`, those whose locks the transaction does not hold yet.
@@ -50,6 +55,10 @@ pub fn hold_systems(ids: &[i64]) {
 /// Records that `lock` is taken next; refuses it when a later lock is held already
 /// (taking the same one again is fine: PostgreSQL's transaction locks are re-entrant).
 pub fn enter(lock: Lock) -> Result<(), Error> {
+    let bit = 1u8 << (lock as u8);
+    if lock != Lock::Systems && SINGLES.with(|s| s.get() & bit != 0) {
+        return Ok(());
+    }
     HELD.with(|h| {
         let held = h.get();
         if held > lock as u8 {
@@ -57,7 +66,8 @@ pub fn enter(lock: Lock) -> Result<(), Error> {
                 "{lock:?} lock taken after a later one; the order is systems, routing, transaction log"
             )));
         }
-        h.set(lock as u8);
+        h.set(held.max(lock as u8));
+        SINGLES.with(|s| s.set(s.get() | bit));
         Ok(())
     })
 }
@@ -73,13 +83,24 @@ mod tests {
         assert!(enter(Lock::Routing).is_ok());
         assert!(enter(Lock::Routing).is_ok(), "again is fine");
         assert!(enter(Lock::TransactionLog).is_ok());
+        begin();
+        assert!(enter(Lock::Systems).is_ok());
+        assert!(enter(Lock::TransactionLog).is_ok());
         assert!(
             enter(Lock::Routing).is_err(),
-            "routing after the log would deadlock"
+            "routing first taken after the log would deadlock"
         );
         begin();
         assert!(enter(Lock::TransactionLog).is_ok());
         assert!(enter(Lock::Systems).is_err());
+        begin();
+        assert!(enter(Lock::Routing).is_ok());
+        assert!(enter(Lock::TransactionLog).is_ok());
+        assert!(
+            enter(Lock::Routing).is_ok(),
+            "routing held already: nothing new is taken"
+        );
+        assert!(enter(Lock::Systems).is_err(), "a new system lock still is");
         begin();
         hold_systems(&[1, 2]);
         assert_eq!(systems_not_held(&[2, 3]), vec![3]);

@@ -11,6 +11,8 @@ diesel::table! {
         allow_booking -> Bool,
         remote_bookings -> Bool,
         details -> Nullable<Text>,
+        from_file -> Bool,
+        retired -> Bool,
     }
 }
 
@@ -28,6 +30,7 @@ diesel::table! {
         primary_system_id -> Nullable<BigInt>,
         notifications -> Bool,
         source -> Text,
+        from_file -> Bool,
         disabled -> Bool,
     }
 }
@@ -107,6 +110,7 @@ diesel::table! {
         health -> Nullable<Text>,
         tls -> Nullable<Text>,
         system_location -> Nullable<Text>,
+        from_file -> Bool,
     }
 }
 

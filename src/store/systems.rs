@@ -88,8 +88,11 @@ pub fn many(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<System>, Error> 
         .collect())
 }
 
+/// Every system in service (retired ones are left out; `get` and `many` still find them,
+/// for the meetings that booked them).
 pub fn all(conn: &mut DbConnection) -> Result<Vec<System>, Error> {
     Ok(systems::table
+        .filter(systems::retired.eq(false))
         .order(systems::id)
         .select(Row::as_select())
         .load::<Row>(conn)?
@@ -118,6 +121,67 @@ pub fn licences_used(conn: &mut DbConnection) -> Result<i64, Error> {
 pub fn set_remote_bookings(conn: &mut DbConnection, id: i64, on: bool) -> Result<(), Error> {
     diesel::update(systems::table.find(id))
         .set(systems::remote_bookings.eq(on))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks `ids` as defined by the configuration file (and in service again, if they had been
+/// retired).
+pub fn mark_from_file(conn: &mut DbConnection, ids: &[i64]) -> Result<(), Error> {
+    diesel::update(systems::table.filter(systems::id.eq_any(ids)))
+        .set((systems::from_file.eq(true), systems::retired.eq(false)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Retires the systems the file defined before but no longer does: no longer listed nor
+/// bookable, their meetings kept, the database's from now on. Answers their ids and names.
+pub fn retire_missing_from_file(
+    conn: &mut DbConnection,
+    in_file: &[i64],
+) -> Result<Vec<(i64, String)>, Error> {
+    let gone: Vec<(i64, String)> = systems::table
+        .filter(systems::from_file.eq(true))
+        .filter(systems::retired.eq(false))
+        .filter(systems::id.ne_all(in_file))
+        .select((systems::id, systems::name))
+        .load(conn)?;
+    let ids: Vec<i64> = gone.iter().map(|(id, _)| *id).collect();
+    diesel::update(systems::table.filter(systems::id.eq_any(&ids)))
+        .set((
+            systems::retired.eq(true),
+            systems::allow_booking.eq(false),
+            systems::from_file.eq(false),
+        ))
+        .execute(conn)?;
+    Ok(gone)
+}
+
+/// The ids of the systems the configuration file defines.
+pub fn from_file_ids(conn: &mut DbConnection) -> Result<Vec<i64>, Error> {
+    Ok(systems::table
+        .filter(systems::from_file.eq(true))
+        .select(systems::id)
+        .load(conn)?)
+}
+
+/// Whether system `id` exists, retired or not.
+pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {
+    Ok(systems::table.find(id).count().get_result::<i64>(conn)? > 0)
+}
+
+/// The next free system id.
+pub fn next_id(conn: &mut DbConnection) -> Result<i64, Error> {
+    let max: Option<i64> = systems::table
+        .select(diesel::dsl::max(systems::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Retires system `id`: no longer listed nor bookable, its meetings kept.
+pub fn retire(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
+    diesel::update(systems::table.find(id))
+        .set((systems::retired.eq(true), systems::allow_booking.eq(false)))
         .execute(conn)?;
     Ok(())
 }

@@ -14,7 +14,6 @@ struct Row {
     system_ids: String,
     external_source_id: Option<String>,
     external_primary_key: Option<String>,
-    #[allow(dead_code)]
     created_at: i64,
 }
 
@@ -111,6 +110,63 @@ pub fn since(
             .and_then(|(_, at)| at.map(from_epoch));
     }
     Ok(rows)
+}
+
+/// The log rows of conference `id` (and of the occurrences of a series `id`), oldest first,
+/// each with when it was written: a meeting's history.
+pub fn of_conference(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<Vec<(Transaction, chrono::DateTime<chrono::Utc>)>, Error> {
+    let members = conferences::table
+        .filter(conferences::series_id.eq(id))
+        .select(conferences::id);
+    let rows: Vec<Row> = transactions::table
+        .filter(
+            transactions::conference_id
+                .eq(id)
+                .or(transactions::conference_id.eq_any(members)),
+        )
+        .order(transactions::id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let at = from_epoch(r.created_at);
+            (Transaction::from(r), at)
+        })
+        .collect())
+}
+
+/// Up to `limit` rows before `before` (or the newest), newest first, optionally only those
+/// of conference `conference` and its occurrences: the log as an administrator reads it.
+pub fn newest(
+    conn: &mut DbConnection,
+    conference: Option<i64>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Transaction>, Error> {
+    let mut q = transactions::table
+        .order(transactions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(b) = before {
+        q = q.filter(transactions::id.lt(b));
+    }
+    if let Some(c) = conference {
+        let members = conferences::table
+            .filter(conferences::series_id.eq(c))
+            .select(conferences::id);
+        q = q.filter(
+            transactions::conference_id
+                .eq(c)
+                .or(transactions::conference_id.eq_any(members)),
+        );
+    }
+    Ok(q.load::<Row>(conn)?
+        .into_iter()
+        .map(Transaction::from)
+        .collect())
 }
 
 pub fn exists(conn: &mut DbConnection, id: i64) -> Result<bool, Error> {

@@ -370,3 +370,64 @@ pub fn names_starting_with(conn: &mut DbConnection, prefix: &str) -> Result<Vec<
         .select(users::username)
         .load(conn)?)
 }
+
+/// User `id` unless disabled.
+pub fn enabled_by_id(conn: &mut DbConnection, id: i64) -> Result<Option<User>, Error> {
+    let row = users::table
+        .find(id)
+        .filter(users::disabled.eq(false))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row
+        .map(|r| with_rights(conn, r))
+        .transpose()?
+        .map(|c| c.user))
+}
+
+pub fn set_disabled(conn: &mut DbConnection, id: i64, disabled: bool) -> Result<(), Error> {
+    diesel::update(users::table.find(id))
+        .set(users::disabled.eq(disabled))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the users named (case-insensitively) as defined by the configuration file, and
+/// able to log in again if they had been disabled for leaving it.
+pub fn mark_from_file(conn: &mut DbConnection, names: &[String]) -> Result<(), Error> {
+    let lower_names: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    diesel::update(users::table.filter(lower(users::username).eq_any(&lower_names)))
+        .set((users::from_file.eq(true), users::disabled.eq(false)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Disables the users the file defined before but no longer does (they are the database's
+/// from now on); answers their names.
+pub fn disable_missing_from_file(
+    conn: &mut DbConnection,
+    in_file: &[String],
+) -> Result<Vec<String>, Error> {
+    let lower_names: Vec<String> = in_file.iter().map(|n| n.to_lowercase()).collect();
+    let gone: Vec<(i64, String)> = users::table
+        .filter(users::from_file.eq(true))
+        .filter(users::disabled.eq(false))
+        .filter(lower(users::username).ne_all(&lower_names))
+        .select((users::id, users::username))
+        .load(conn)?;
+    let ids: Vec<i64> = gone.iter().map(|(id, _)| *id).collect();
+    diesel::update(users::table.filter(users::id.eq_any(&ids)))
+        .set((users::disabled.eq(true), users::from_file.eq(false)))
+        .execute(conn)?;
+    Ok(gone.into_iter().map(|(_, n)| n).collect())
+}
+
+/// Each user's ownership and state: (defined by the file, disabled), by id.
+pub fn flags(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<i64, (bool, bool)>, Error> {
+    let rows: Vec<(i64, bool, bool)> = users::table
+        .select((users::id, users::from_file, users::disabled))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, f, d)| (id, (f, d))).collect())
+}

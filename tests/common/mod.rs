@@ -75,7 +75,7 @@ impl Default for Options {
     }
 }
 
-fn password_hash() -> &'static str {
+pub fn password_hash() -> &'static str {
     use std::sync::OnceLock;
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| bridgebook::directory::password::hash(PASSWORD).unwrap())
@@ -693,4 +693,37 @@ pub fn run_bridgebook(args: &[&str], input: &str) -> Ran {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// The JSON of a bridge added at runtime through the admin API: `family` at `address`
+/// holding `total` units, its meetings numbered from `first` in `domain`.
+pub fn bridge_json(
+    name: &str,
+    family: &str,
+    address: &str,
+    total: u32,
+    first: u64,
+    domain: &str,
+    priority: i32,
+) -> String {
+    serde_json::json!({
+        "name": name,
+        "family": family,
+        "address": address,
+        "username": "api",
+        "password": "api-secret",
+        "priority": priority,
+        "capacity": { "total": total },
+        "numbering": { "first": first, "last": first + 99, "sip_uri": format!("{{number}}@{domain}") },
+    })
+    .to_string()
+}
+
+/// Adds a bridge through the admin API; answers its id.
+pub fn add_bridge(server: &Server, json: &str) -> i64 {
+    let a = admin_call(server, USER, "POST", "/admin/api/bridges", json);
+    assert_eq!(a.status, 200, "{}", a.body);
+    serde_json::from_str::<serde_json::Value>(&a.body).unwrap()["id"]
+        .as_i64()
+        .unwrap()
 }

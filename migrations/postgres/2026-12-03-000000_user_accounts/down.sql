@@ -1,2 +1,1 @@
 DROP TABLE users_generation;
-ALTER TABLE users DROP COLUMN disabled;
