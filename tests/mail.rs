@@ -263,16 +263,22 @@ fn mail_waits_while_the_smtp_server_is_down_and_goes_once_it_is_up() {
     }
 }
 
-const ONE_BRIDGE: &str = r#"
-[[bridge]]
-name = "pexip-osl"
-family = "pexip"
-address = "https://pexip-osl.example.com"
-username = "admin"
-password = "bridge-secret"
-capacity = { total = 10 }
-numbering = { first = 8100, last = 8199, sip_uri = "{number}@osl.example.com" }
-"#;
+/// A bridge added through the admin API: one the configuration file defines is the file's,
+/// and cannot be disabled at run time.
+fn one_bridge(s: &Server) -> i64 {
+    add_bridge(
+        s,
+        &bridge_json(
+            "pexip-osl",
+            "pexip",
+            "https://pexip-osl.example.com",
+            10,
+            8100,
+            "osl.example.com",
+            0,
+        ),
+    )
+}
 
 #[test]
 fn the_owner_is_told_when_a_meeting_becomes_defective_and_when_it_heals() {
@@ -281,9 +287,8 @@ fn the_owner_is_told_when_a_meeting_becomes_defective_and_when_it_heals() {
         let Some(sink) = Sink::start(port) else {
             return;
         };
-        let mut o = with_mail(port);
-        o.extra_config.push_str(ONE_BRIDGE);
-        let s = Server::start_with(backend, o);
+        let s = Server::start_with(backend, with_mail(port));
+        let bridge_id = one_bridge(&s);
         let c = Client::new(&s);
         let saved = c.save(
             &conference(
@@ -296,9 +301,6 @@ fn the_owner_is_told_when_a_meeting_becomes_defective_and_when_it_heals() {
         );
         let id = saved.get("ConferenceId").unwrap();
         assert!(saved.get("JoinUri").is_some(), "{}", saved.body);
-        let bridges = admin_call(&s, USER, "GET", "/admin/api/bridges", "");
-        let bridge: Value = serde_json::from_str(&bridges.body).unwrap();
-        let bridge_id = bridge[0]["id"].as_i64().unwrap();
         let post = |path: &str| {
             let a = admin_call(&s, USER, "POST", path, "");
             assert_eq!(a.status, 200, "{path}: {}", a.body);
