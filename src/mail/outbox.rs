@@ -43,7 +43,7 @@ pub fn work(store: &Store, smtp: &Smtp, c: &MailConfig) -> Result<usize, crate::
     for m in &claimed {
         let outcome = smtp.send(m);
         store.write(|conn| match &outcome {
-            Ok(()) => mail_outbox::sent(conn, m.id),
+            Ok(()) => mail_outbox::finish(conn, m.id),
             Err(e) => {
                 let again = retry_at(Utc::now(), m.attempts, c.retry_seconds, c.max_attempts);
                 tracing::warn!(

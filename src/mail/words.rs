@@ -1,171 +1,84 @@
 //! What mail says in words that are not the templates' own: dates and times, and how a series
 //! recurs, in each built-in language (others read English).
 use crate::domain::recurrence::{Frequency, Pattern, PatternEnd};
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Days, Locale, NaiveDate, NaiveDateTime, Weekday};
 
-struct Words {
-    /// Monday first.
-    weekdays: [&'static str; 7],
-    months: [&'static str; 12],
+/// A built-in language: the locale that names its weekdays and months, and the few words a
+/// series needs besides.
+struct Language {
+    tag: &'static str,
+    code: &'static str,
+    locale: Locale,
     /// first, second, third, fourth; then last.
     positions: [&'static str; 5],
     and: &'static str,
 }
 
-const EN: Words = Words {
-    weekdays: [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    positions: ["first", "second", "third", "fourth", "last"],
-    and: "and",
-};
+const LANGUAGES: [Language; 5] = [
+    Language {
+        tag: "en-US",
+        code: "en",
+        locale: Locale::en_US,
+        positions: ["first", "second", "third", "fourth", "last"],
+        and: "and",
+    },
+    Language {
+        tag: "nb-NO",
+        code: "nb",
+        locale: Locale::nb_NO,
+        positions: ["første", "andre", "tredje", "fjerde", "siste"],
+        and: "og",
+    },
+    Language {
+        tag: "de-DE",
+        code: "de",
+        locale: Locale::de_DE,
+        positions: ["ersten", "zweiten", "dritten", "vierten", "letzten"],
+        and: "und",
+    },
+    Language {
+        tag: "fr-FR",
+        code: "fr",
+        locale: Locale::fr_FR,
+        positions: ["premier", "deuxième", "troisième", "quatrième", "dernier"],
+        and: "et",
+    },
+    Language {
+        tag: "es-ES",
+        code: "es",
+        locale: Locale::es_ES,
+        positions: ["primer", "segundo", "tercer", "cuarto", "último"],
+        and: "y",
+    },
+];
 
-const NB: Words = Words {
-    weekdays: [
-        "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-    ],
-    months: [
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ],
-    positions: ["første", "andre", "tredje", "fjerde", "siste"],
-    and: "og",
-};
-
-const DE: Words = Words {
-    weekdays: [
-        "Montag",
-        "Dienstag",
-        "Mittwoch",
-        "Donnerstag",
-        "Freitag",
-        "Samstag",
-        "Sonntag",
-    ],
-    months: [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
-    positions: ["ersten", "zweiten", "dritten", "vierten", "letzten"],
-    and: "und",
-};
-
-const FR: Words = Words {
-    weekdays: [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ],
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    positions: ["premier", "deuxième", "troisième", "quatrième", "dernier"],
-    and: "et",
-};
-
-const ES: Words = Words {
-    weekdays: [
-        "lunes",
-        "martes",
-        "miércoles",
-        "jueves",
-        "viernes",
-        "sábado",
-        "domingo",
-    ],
-    months: [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-    positions: ["primer", "segundo", "tercer", "cuarto", "último"],
-    and: "y",
-};
-
-fn words(lang: &str) -> (&'static Words, &'static str) {
-    match lang {
-        "nb-NO" => (&NB, "nb"),
-        "de-DE" => (&DE, "de"),
-        "fr-FR" => (&FR, "fr"),
-        "es-ES" => (&ES, "es"),
-        _ => (&EN, "en"),
-    }
+/// The language of `lang`; others read English.
+fn words(lang: &str) -> (&'static Language, &'static str) {
+    let l = LANGUAGES
+        .iter()
+        .find(|l| l.tag == lang)
+        .unwrap_or(&LANGUAGES[0]);
+    (l, l.code)
 }
 
-fn weekday(w: &Words, d: Weekday) -> &'static str {
-    w.weekdays[d.num_days_from_monday() as usize]
+fn weekday(w: &Language, d: Weekday) -> String {
+    let monday = NaiveDate::from_isoywd_opt(2024, 1, Weekday::Mon).expect("a Monday");
+    (monday + Days::new(u64::from(d.num_days_from_monday())))
+        .format_localized("%A", w.locale)
+        .to_string()
 }
 
 /// A local date, written out: "Monday, March 2, 2026".
 pub fn date(lang: &str, d: NaiveDate) -> String {
     let (w, l) = words(lang);
-    let (day, month, year) = (d.day(), w.months[d.month0() as usize], d.year());
-    let wd = weekday(w, d.weekday());
-    match l {
-        "nb" => format!("{wd} {day}. {month} {year}"),
-        "de" => format!("{wd}, {day}. {month} {year}"),
-        "fr" => format!("{wd} {day} {month} {year}"),
-        "es" => format!("{wd}, {day} de {month} de {year}"),
-        _ => format!("{wd}, {month} {day}, {year}"),
-    }
+    let pattern = match l {
+        "nb" => "%A %-d. %B %Y",
+        "de" => "%A, %-d. %B %Y",
+        "fr" => "%A %-d %B %Y",
+        "es" => "%A, %-d de %B de %Y",
+        _ => "%A, %B %-d, %Y",
+    };
+    d.format_localized(pattern, w.locale).to_string()
 }
 
 /// A local date and time: "Monday, March 2, 2026, 09:00".
@@ -186,7 +99,7 @@ pub fn time(t: NaiveDateTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-fn list(w: &Words, items: &[&str]) -> String {
+fn list(w: &Language, items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => one.to_string(),
@@ -200,11 +113,12 @@ fn list(w: &Words, items: &[&str]) -> String {
 pub fn series(lang: &str, p: &Pattern, first: NaiveDate) -> String {
     let (w, l) = words(lang);
     let n = p.interval.max(1);
-    let days: Vec<&str> = if p.days_of_week.is_empty() {
+    let days: Vec<String> = if p.days_of_week.is_empty() {
         vec![weekday(w, first.weekday())]
     } else {
         p.days_of_week.iter().map(|d| weekday(w, *d)).collect()
     };
+    let days: Vec<&str> = days.iter().map(String::as_str).collect();
     let day_list = list(w, &days);
     // French and Spanish put the article before each weekday.
     let with_article = |art: &str| {

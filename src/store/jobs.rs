@@ -1,4 +1,5 @@
 //! The bridge-job outbox: what the launcher must do on which bridge, and when.
+use super::outbox::{outbox_due, outbox_steps};
 use super::schema::bridge_jobs;
 use super::DbConnection;
 use crate::domain::time::{from_epoch, to_epoch};
@@ -211,23 +212,11 @@ pub fn schedule(
     add(conn, id, p.bridge_id, Kind::TearDown, p.end)
 }
 
-/// Jobs to run at `now`: pending and due, or running on a lease that ran out.
-macro_rules! due_at {
-    ($now:expr) => {
-        bridge_jobs::state
-            .eq("pending")
-            .or(bridge_jobs::state
-                .eq("running")
-                .and(bridge_jobs::lease_until.lt(to_epoch($now))))
-            .and(bridge_jobs::due_at.le(to_epoch($now)))
-    };
-}
-
 /// The bridges with jobs to run at `now`; a read, so a worker with nothing to do takes no
 /// write lock.
 pub fn waiting(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<i64>, Error> {
     Ok(bridge_jobs::table
-        .filter(due_at!(now))
+        .filter(outbox_due!(bridge_jobs, now))
         .select(bridge_jobs::bridge_id)
         .distinct()
         .load(conn)?)
@@ -246,7 +235,7 @@ pub fn claim(
 ) -> Result<Vec<Job>, Error> {
     let owned = super::bridge_owners::take(conn, waiting, node, now, lease)?;
     let due = bridge_jobs::table
-        .filter(due_at!(now))
+        .filter(outbox_due!(bridge_jobs, now))
         .filter(bridge_jobs::bridge_id.eq_any(owned))
         .order((bridge_jobs::due_at, bridge_jobs::id))
         .limit(limit)
@@ -257,51 +246,11 @@ pub fn claim(
     };
     let jobs: Vec<Job> = rows.into_iter().map(job_of).collect();
     let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
-    diesel::update(bridge_jobs::table.filter(bridge_jobs::id.eq_any(&ids)))
-        .set((
-            bridge_jobs::state.eq("running"),
-            bridge_jobs::lease_until.eq(to_epoch(now + lease)),
-            bridge_jobs::attempts.eq(bridge_jobs::attempts + 1),
-        ))
-        .execute(conn)?;
+    take_lease(conn, &ids, now, lease)?;
     Ok(jobs)
 }
 
-pub fn finish(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
-    diesel::update(bridge_jobs::table.find(id))
-        .set((
-            bridge_jobs::state.eq("done"),
-            bridge_jobs::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Puts a failed job back for another try at `retry_at`, or gives it up when `retry_at` is
-/// None.
-pub fn fail(
-    conn: &mut DbConnection,
-    id: i64,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<(), Error> {
-    let (state, due) = match retry_at {
-        Some(t) => ("pending", Some(to_epoch(t))),
-        None => ("failed", None),
-    };
-    diesel::update(bridge_jobs::table.find(id))
-        .set((
-            bridge_jobs::state.eq(state),
-            bridge_jobs::last_error.eq(error),
-        ))
-        .execute(conn)?;
-    if let Some(due) = due {
-        diesel::update(bridge_jobs::table.find(id))
-            .set(bridge_jobs::due_at.eq(due))
-            .execute(conn)?;
-    }
-    Ok(())
-}
+outbox_steps!(bridge_jobs, "done");
 
 /// A job as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable)]

@@ -1,5 +1,6 @@
 //! The mail outbox: mail written in the transaction of the change it tells of, claimed by
 //! the mail worker (PostgreSQL: SKIP LOCKED, so several instances share it), sent once.
+use super::outbox::{outbox_due, outbox_steps};
 use super::schema::mail_outbox;
 use super::DbConnection;
 use crate::domain::time::{from_epoch, to_epoch};
@@ -54,22 +55,10 @@ pub fn add(conn: &mut DbConnection, m: &NewMail, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
-/// Mail to send at `now`: pending and due, or running on a lease that ran out.
-macro_rules! due_at {
-    ($now:expr) => {
-        mail_outbox::state
-            .eq("pending")
-            .or(mail_outbox::state
-                .eq("running")
-                .and(mail_outbox::lease_until.lt(to_epoch($now))))
-            .and(mail_outbox::due_at.le(to_epoch($now)))
-    };
-}
-
 /// Whether anything is due; a read, so an idle worker takes no write lock.
 pub fn any_due(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<bool, Error> {
     let n: i64 = mail_outbox::table
-        .filter(due_at!(now))
+        .filter(outbox_due!(mail_outbox, now))
         .count()
         .get_result(conn)?;
     Ok(n > 0)
@@ -93,7 +82,7 @@ pub fn claim(
     limit: i64,
 ) -> Result<Vec<Mail>, Error> {
     let due = mail_outbox::table
-        .filter(due_at!(now))
+        .filter(outbox_due!(mail_outbox, now))
         .order((mail_outbox::due_at, mail_outbox::id))
         .limit(limit)
         .select((
@@ -110,13 +99,7 @@ pub fn claim(
         DbConnection::Sqlite(c) => due.load(c)?,
     };
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)))
-        .set((
-            mail_outbox::state.eq("running"),
-            mail_outbox::lease_until.eq(to_epoch(now + lease)),
-            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
-        ))
-        .execute(conn)?;
+    take_lease(conn, &ids, now, lease)?;
     Ok(rows
         .into_iter()
         .map(
@@ -133,41 +116,7 @@ pub fn claim(
         .collect())
 }
 
-pub fn sent(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
-    diesel::update(mail_outbox::table.find(id))
-        .set((
-            mail_outbox::state.eq("sent"),
-            mail_outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Puts a mail back for another try at `retry_at`, or gives it up when that is None.
-pub fn fail(
-    conn: &mut DbConnection,
-    id: i64,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<(), Error> {
-    let state = if retry_at.is_some() {
-        "pending"
-    } else {
-        "failed"
-    };
-    diesel::update(mail_outbox::table.find(id))
-        .set((
-            mail_outbox::state.eq(state),
-            mail_outbox::last_error.eq(error),
-        ))
-        .execute(conn)?;
-    if let Some(t) = retry_at {
-        diesel::update(mail_outbox::table.find(id))
-            .set(mail_outbox::due_at.eq(to_epoch(t)))
-            .execute(conn)?;
-    }
-    Ok(())
-}
+outbox_steps!(mail_outbox, "sent");
 
 /// A mail as the admin API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -14,6 +14,7 @@ pub mod installation;
 pub mod jobs;
 pub mod lock_order;
 pub mod mail_outbox;
+mod outbox;
 pub mod schema;
 pub mod sessions;
 pub mod systems;

@@ -1,10 +1,9 @@
 //! The bridges page: each bridge with its state, its last health answer and what it can
 //! hold; site administrators enable and disable them (the meetings of a disabled bridge
 //! move to another, or become Defective with the reason).
-use super::{change, error_page, forged, page, read_only, viewer, Data, Nav, Posted};
+use super::{change, editor, page, reader, Data, Nav, Posted};
 use crate::booking::LoadStep;
 use crate::planner::capacity::{show as show_units, units};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Duration, Utc};
 
@@ -59,18 +58,10 @@ struct BridgesPage {
 }
 
 pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "bridges", "the bridges").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.reads_all() {
-        let nav = v.nav("bridges");
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Only site administrators and readers of all conferences see the bridges.",
-            Some(nav),
-        );
-    }
     page(v, &app, |app, v| {
         let observed = app.booking.bridge_observations()?;
         let in_file = app.booking.bridges_in_file()?;
@@ -126,16 +117,10 @@ pub async fn act(
     path: web::Path<(i64, String)>,
     f: web::Form<Posted>,
 ) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match editor(&req, &app, &f.csrf).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.posted(&f.csrf) {
-        return forged(&v);
-    }
-    if !v.may_change() {
-        return read_only(&v);
-    }
     let (id, action) = path.into_inner();
     let enabled = match action.as_str() {
         "enable" => true,

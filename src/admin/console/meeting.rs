@@ -3,7 +3,7 @@
 //! reasons, how to dial in, its bridge jobs and each call's state, its replication history;
 //! and what a site administrator may do to it: end it now, delete it, approve or reject it.
 use super::timeline::{self, Item};
-use super::{change, forged, page, read_only, viewer, Data, Nav, Posted, Viewer};
+use super::{change, editor, page, viewer, Data, Nav, Posted, Viewer};
 use crate::booking::{state_name, Booked, MeetingRecord, Target};
 use crate::domain::route::{launch_note, RoutePlan};
 use crate::domain::state::state_of;
@@ -291,16 +291,10 @@ pub async fn act(
     path: web::Path<(i64, String)>,
     f: web::Form<Posted>,
 ) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match editor(&req, &app, &f.csrf).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.posted(&f.csrf) {
-        return forged(&v);
-    }
-    if !v.may_change() {
-        return read_only(&v);
-    }
     let (id, action) = path.into_inner();
     let back = format!("/admin/meetings/{id}");
     match action.as_str() {

@@ -222,6 +222,38 @@ pub async fn viewer(req: &HttpRequest, app: &Data) -> Result<Viewer, HttpRespons
     })
 }
 
+/// The viewer posting a change with token `posted`: logged in, the token this session's, and
+/// a site administrator; otherwise the answer that refuses them.
+pub async fn editor(req: &HttpRequest, app: &Data, posted: &str) -> Result<Viewer, HttpResponse> {
+    let v = viewer(req, app).await?;
+    if !v.posted(posted) {
+        return Err(forged(&v));
+    }
+    if !v.may_change() {
+        return Err(read_only(&v));
+    }
+    Ok(v)
+}
+
+/// The viewer of a page only readers of all conferences see (`what` names what it shows),
+/// or the answer that refuses them.
+pub async fn reader(
+    req: &HttpRequest,
+    app: &Data,
+    here: &'static str,
+    what: &str,
+) -> Result<Viewer, HttpResponse> {
+    let v = viewer(req, app).await?;
+    if !v.reads_all() {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            &format!("Only site administrators and readers of all conferences see {what}."),
+            Some(v.nav(here)),
+        ));
+    }
+    Ok(v)
+}
+
 /// The HTTP status of a failed console or admin API call.
 pub fn status_of(e: &Error) -> StatusCode {
     use crate::domain::ErrorCode as C;

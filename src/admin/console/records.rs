@@ -2,9 +2,8 @@
 //! replication log (the transactions replication clients read, newest first, for one
 //! conference when asked) and the settings (the effective configuration, secrets hidden,
 //! each value with where it came from).
-use super::{error_page, page, viewer, Data, Nav};
+use super::{page, reader, Data, Nav};
 use crate::domain::Error;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -46,24 +45,11 @@ pub struct LogQuery {
     before: Option<i64>,
 }
 
-fn readers_only(v: &super::Viewer, what: &str) -> Option<HttpResponse> {
-    (!v.reads_all()).then(|| {
-        error_page(
-            StatusCode::FORBIDDEN,
-            &format!("Only site administrators and readers of all conferences see {what}."),
-            Some(v.nav("")),
-        )
-    })
-}
-
 pub async fn licences(req: HttpRequest, app: Data) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "licences", "the licences").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if let Some(no) = readers_only(&v, "the licences") {
-        return no;
-    }
     page(v, &app, |app, v| {
         let u = app.booking.licence_use()?;
         let at = |t| v.zone.to_local(t).format("%Y-%m-%d %H:%M:%S").to_string();
@@ -92,13 +78,10 @@ pub async fn licences(req: HttpRequest, app: Data) -> HttpResponse {
 }
 
 pub async fn log(req: HttpRequest, app: Data, q: web::Query<LogQuery>) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "log", "the replication log").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if let Some(no) = readers_only(&v, "the replication log") {
-        return no;
-    }
     page(v, &app, move |app, v| {
         let conference = q
             .conference
@@ -147,13 +130,10 @@ struct SettingsPage {
 }
 
 pub async fn settings(req: HttpRequest, app: Data) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "settings", "the settings").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if let Some(no) = readers_only(&v, "the settings") {
-        return no;
-    }
     page(v, &app, |app, v| {
         Ok(SettingsPage {
             nav: v.nav("settings"),

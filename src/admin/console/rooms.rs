@@ -1,9 +1,8 @@
 //! The rooms page: every system in service, which ones the configuration file defines
 //! (read-only here), a form to add a room and a button to retire one (no longer bookable;
 //! its meetings stay).
-use super::{change, error_page, forged, page, read_only, viewer, Data, Nav};
+use super::{change, editor, page, reader, Data, Nav};
 use crate::booking::NewRoom;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
@@ -26,18 +25,10 @@ struct RoomsPage {
 }
 
 pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "rooms", "the rooms").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.reads_all() {
-        let nav = v.nav("rooms");
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Only site administrators and readers of all conferences see the rooms.",
-            Some(nav),
-        );
-    }
     page(v, &app, |app, v| {
         let in_file = app.booking.rooms_in_file()?;
         let rooms = app
@@ -90,16 +81,10 @@ fn given(s: &str) -> Option<String> {
 }
 
 pub async fn add(req: HttpRequest, app: Data, f: web::Form<RoomForm>) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match editor(&req, &app, &f.csrf).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.posted(&f.csrf) {
-        return forged(&v);
-    }
-    if !v.may_change() {
-        return read_only(&v);
-    }
     let room = NewRoom {
         name: f.name.clone(),
         category: f.category.clone(),
@@ -120,16 +105,10 @@ pub async fn retire(
     id: web::Path<i64>,
     f: web::Form<super::Posted>,
 ) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match editor(&req, &app, &f.csrf).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.posted(&f.csrf) {
-        return forged(&v);
-    }
-    if !v.may_change() {
-        return read_only(&v);
-    }
     let id = id.into_inner();
     change(v, &app, "/admin/rooms".into(), move |app, by| {
         app.booking.retire_room(id, by)

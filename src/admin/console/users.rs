@@ -1,8 +1,7 @@
 //! The users page: every user with what their groups allow, API accounts and directory
 //! users marked, those the configuration file defines read-only; site administrators
 //! disable and enable the others (a disabled user cannot log in, from the next request on).
-use super::{change, error_page, forged, page, read_only, viewer, Data, Nav, Posted};
-use actix_web::http::StatusCode;
+use super::{change, editor, page, reader, Data, Nav, Posted};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 pub struct UserRow {
@@ -25,18 +24,10 @@ struct UsersPage {
 }
 
 pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match reader(&req, &app, "users", "the users").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.reads_all() {
-        let nav = v.nav("users");
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Only site administrators and readers of all conferences see the users.",
-            Some(nav),
-        );
-    }
     page(v, &app, |app, v| {
         let flags = app.booking.user_flags()?;
         let users = app
@@ -83,16 +74,10 @@ pub async fn act(
     path: web::Path<(i64, String)>,
     f: web::Form<Posted>,
 ) -> HttpResponse {
-    let v = match viewer(&req, &app).await {
+    let v = match editor(&req, &app, &f.csrf).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    if !v.posted(&f.csrf) {
-        return forged(&v);
-    }
-    if !v.may_change() {
-        return read_only(&v);
-    }
     let (id, action) = path.into_inner();
     let disabled = match action.as_str() {
         "disable" => true,
