@@ -589,3 +589,123 @@ fn the_replication_log_and_the_licences_are_shown_to_readers() {
     assert_eq!(page_as(&s, &alice, "/admin/licences").0, 403);
     assert_eq!(page_as(&s, &alice, "/admin/settings").0, 403);
 }
+
+/// The bridges as the admin API lists them, by name.
+fn listed_bridge(s: &Server, name: &str) -> Option<serde_json::Value> {
+    let a = admin_call(s, USER, "GET", "/admin/api/bridges", "");
+    serde_json::from_str::<Vec<serde_json::Value>>(&a.body)
+        .unwrap()
+        .into_iter()
+        .find(|b| b["name"] == name)
+}
+
+#[test]
+fn bridges_are_added_and_edited_through_a_validating_form_and_a_dead_one_says_why() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let cms = CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let s = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            launcher: true,
+            ..Options::default()
+        },
+    );
+    // Nothing listens on the discard port: this bridge never answers.
+    add_bridge(
+        &s,
+        &bridge_json(
+            "dead",
+            "pexip",
+            "http://127.0.0.1:9",
+            10,
+            9000,
+            "dead.example.com",
+            5,
+        ),
+    );
+    let base = s.base.clone();
+    let cms_base = cms.base.clone();
+    run(async move {
+        let c = browser::browser(&driver).await;
+        log_in(&c, &base, USER, PASSWORD).await;
+        c.goto(&format!("{base}/admin/bridges")).await.unwrap();
+        click(&c, "#add-bridge").await;
+        let fill = |css: String, value: String| {
+            let c = c.clone();
+            async move {
+                let field = c.find(Locator::Css(&css)).await.unwrap();
+                field.clear().await.unwrap();
+                field.send_keys(&value).await.unwrap()
+            }
+        };
+        for (css, value) in [
+            ("#bridge-name", "cms-form"),
+            ("#bridge-address", cms_base.as_str()),
+            ("#bridge-username", "api"),
+            ("#bridge-password", "api-secret"),
+            ("#bridge-capacity", "30"),
+            ("#bridge-first", "7000"),
+            ("#bridge-last", "70x9"),
+            ("#bridge-sip-uri", "{number}@form.example.com"),
+        ] {
+            fill(css.into(), value.into()).await;
+        }
+        // Refused with the field named, and what was typed kept (the password is not).
+        click(&c, "#save").await;
+        assert!(text(&c, "#refused").await.contains("Last number"));
+        snapshot(&c, "console-bridge-form").await;
+        let name = c.find(Locator::Css("#bridge-name")).await.unwrap();
+        assert_eq!(
+            name.prop("value").await.unwrap().as_deref(),
+            Some("cms-form")
+        );
+        fill("#bridge-last".into(), "7099".into()).await;
+        fill("#bridge-password".into(), "api-secret".into()).await;
+        click(&c, "#save").await;
+        assert!(text(&c, "#bridges").await.contains("cms-form"));
+
+        // Edited without its credentials: they are kept, so it still answers.
+        click(&c, "tr:has(button[data-name='cms-form']) a.edit").await;
+        assert_eq!(
+            c.find(Locator::Css("#bridge-password"))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(""),
+            "a stored password is never sent to the browser"
+        );
+        fill("#bridge-priority".into(), "3".into()).await;
+        click(&c, "#save").await;
+        reload_until(&c, &format!("{base}/admin/bridges"), "down since").await;
+        snapshot(&c, "console-bridge-health").await;
+        c.close().await.unwrap();
+    });
+    let added = listed_bridge(&s, "cms-form").expect("the bridge the form added");
+    assert_eq!(added["family"], "meeting-server");
+    assert_eq!(added["priority"], 3);
+    assert_eq!(added["numbering"]["last"], 7099);
+    // The kept credentials still log in: the bridge answers its health polls.
+    for _ in 0..100 {
+        if !listed_bridge(&s, "cms-form").unwrap()["health"].is_null() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let kept = listed_bridge(&s, "cms-form").unwrap();
+    assert!(!kept["health"].is_null(), "{kept}");
+    assert!(kept["down_since"].is_null(), "{kept}");
+    // The dead one: since when, and why.
+    let dead = listed_bridge(&s, "dead").unwrap();
+    assert!(dead["down_since"].is_string(), "{dead}");
+    assert!(
+        dead["last_failure"]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty()),
+        "{dead}"
+    );
+}

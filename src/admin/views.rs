@@ -34,6 +34,11 @@ pub fn observed_bridge(b: &StoredBridge, observed: Option<&Observed>) -> Value {
     v["reachable"] = json!(b.bridge.reachable);
     v["priced_capacity"] = json!(o.priced_capacity);
     v["health"] = json!(o.health);
+    v["down_since"] = json!(o.down_since.map(format_utc));
+    v["last_failure"] = json!(o.last_failure.map(|f| json!({
+        "at": format_utc(f.at),
+        "reason": f.reason,
+    })));
     v
 }
 

@@ -52,13 +52,14 @@ impl Booking {
         self.store.read(bridges::observed)
     }
 
-    /// Records whether bridge `id`'s management API answers (an unreachable bridge takes no
-    /// new meetings); one that answers again makes room for Defective meetings. True when
-    /// that changed.
-    pub fn bridge_reachable(&self, id: i64, reachable: bool) -> Result<bool, Error> {
+    /// Records whether bridge `id`'s management API answered (`Err` says why not; an
+    /// unreachable bridge takes no new meetings); one that answers again makes room for
+    /// Defective meetings. True when whether it answers changed.
+    pub fn bridge_reachable(&self, id: i64, answered: Result<(), &str>) -> Result<bool, Error> {
+        let now = self.now();
         self.store.write(|conn| {
-            let changed = bridges::set_reachable(conn, id, reachable)?;
-            if changed && reachable {
+            let changed = bridges::set_reachable(conn, id, answered, now)?;
+            if changed && answered.is_ok() {
                 self.heal_all_later(conn)?;
             }
             Ok(changed)

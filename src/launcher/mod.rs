@@ -557,7 +557,11 @@ fn record_calls(
 
 /// Records whether bridge `b` answers, and says so in the log when that changed.
 fn answers(app: &App, b: &StoredBridge, outcome: Result<(), &BridgeError>) -> Result<(), Error> {
-    if app.booking.bridge_reachable(b.bridge.id, outcome.is_ok())? {
+    let why = outcome.err().map(ToString::to_string);
+    if app
+        .booking
+        .bridge_reachable(b.bridge.id, why.as_deref().map_or(Ok(()), Err))?
+    {
         match outcome {
             Err(e) => tracing::warn!(bridge = %b.bridge.name, "bridge takes no meetings: {e}"),
             Ok(()) => tracing::info!(bridge = %b.bridge.name, "bridge answers again"),

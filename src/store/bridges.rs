@@ -2,6 +2,7 @@
 //! them.
 use super::schema::bridges;
 use super::DbConnection;
+use crate::domain::time::{from_epoch, to_epoch};
 use crate::domain::Error;
 use crate::planner::{Bridge, CapacityModel, Family};
 use chrono::{DateTime, Utc};
@@ -160,15 +161,41 @@ pub struct Observed {
     /// it instead of the configured capacity.
     pub priced_capacity: Option<CapacityModel>,
     pub health: Option<HealthSeen>,
+    /// Since when it has not answered; None while it answers.
+    pub down_since: Option<DateTime<Utc>>,
+    /// The last time it did not answer, and why; kept after it answers again.
+    pub last_failure: Option<Failure>,
+}
+
+/// A time a bridge did not answer, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 /// What was learnt from each bridge, by id.
 pub fn observed(conn: &mut DbConnection) -> Result<HashMap<i64, Observed>, Error> {
-    let rows: Vec<(i64, Option<String>, Option<String>)> = bridges::table
-        .select((bridges::id, bridges::priced_capacity, bridges::health))
+    type ObservedRow = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<ObservedRow> = bridges::table
+        .select((
+            bridges::id,
+            bridges::priced_capacity,
+            bridges::health,
+            bridges::down_since,
+            bridges::last_failure,
+            bridges::last_failure_at,
+        ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, priced, health)| {
+        .map(|(id, priced, health, down_since, failure, failure_at)| {
             Ok((
                 id,
                 Observed {
@@ -176,6 +203,11 @@ pub fn observed(conn: &mut DbConnection) -> Result<HashMap<i64, Observed>, Error
                         .map(|p| parsed("priced capacity", id, &p))
                         .transpose()?,
                     health: health.map(|h| parsed("health", id, &h)).transpose()?,
+                    down_since: down_since.map(from_epoch),
+                    last_failure: failure.zip(failure_at).map(|(reason, at)| Failure {
+                        at: from_epoch(at),
+                        reason,
+                    }),
                 },
             ))
         })
@@ -266,15 +298,37 @@ pub fn remove(conn: &mut DbConnection, id: i64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Records whether the bridge's management API answers.
-pub fn set_reachable(conn: &mut DbConnection, id: i64, reachable: bool) -> Result<bool, Error> {
-    let changed = diesel::update(
-        bridges::table
-            .find(id)
-            .filter(bridges::reachable.ne(reachable)),
-    )
-    .set(bridges::reachable.eq(reachable))
-    .execute(conn)?;
+/// Records whether the bridge's management API answered at `now` (`Err` with why not): a
+/// bridge that stops answering is down from then on, and every failure is kept as the last
+/// one. True when whether it answers changed.
+pub fn set_reachable(
+    conn: &mut DbConnection,
+    id: i64,
+    answered: Result<(), &str>,
+    now: DateTime<Utc>,
+) -> Result<bool, Error> {
+    let changed = match answered {
+        Ok(()) => diesel::update(bridges::table.find(id).filter(bridges::reachable.eq(false)))
+            .set((
+                bridges::reachable.eq(true),
+                bridges::down_since.eq(None::<i64>),
+            ))
+            .execute(conn)?,
+        Err(reason) => {
+            diesel::update(bridges::table.find(id))
+                .set((
+                    bridges::last_failure.eq(reason),
+                    bridges::last_failure_at.eq(to_epoch(now)),
+                ))
+                .execute(conn)?;
+            diesel::update(bridges::table.find(id).filter(bridges::reachable.eq(true)))
+                .set((
+                    bridges::reachable.eq(false),
+                    bridges::down_since.eq(to_epoch(now)),
+                ))
+                .execute(conn)?
+        }
+    };
     Ok(changed > 0)
 }
 

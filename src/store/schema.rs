@@ -111,6 +111,9 @@ diesel::table! {
         tls -> Nullable<Text>,
         system_location -> Nullable<Text>,
         from_file -> Bool,
+        down_since -> Nullable<BigInt>,
+        last_failure -> Nullable<Text>,
+        last_failure_at -> Nullable<BigInt>,
     }
 }
 

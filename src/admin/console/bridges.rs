@@ -17,6 +17,10 @@ pub struct BridgeRow {
     pub priority: i32,
     pub capacity: String,
     pub health: String,
+    /// Since when it has not answered, and why; empty while it answers.
+    pub down: String,
+    /// The last time it did not answer, and why, once it answers again.
+    pub last_failure: String,
     /// Defined in the configuration file, which alone changes it.
     pub from_file: bool,
     /// The planned load over the coming week, as an SVG path, and its peak.
@@ -72,7 +76,19 @@ pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
             .bridges()?
             .into_iter()
             .map(|b| {
-                let seen = observed.get(&b.bridge.id).and_then(|o| o.health.clone());
+                let o = observed.get(&b.bridge.id).cloned().unwrap_or_default();
+                let seen = o.health.clone();
+                let at = |t| v.zone.to_local(t).format("%Y-%m-%d %H:%M:%S").to_string();
+                let why = o
+                    .last_failure
+                    .as_ref()
+                    .map(|f| f.reason.clone())
+                    .unwrap_or_default();
+                let (down, last_failure) = match (o.down_since, &o.last_failure) {
+                    (Some(t), _) => (format!("down since {}: {why}", at(t)), String::new()),
+                    (None, Some(f)) => (String::new(), format!("last down {}: {why}", at(f.at))),
+                    (None, None) => (String::new(), String::new()),
+                };
                 let (planned, steps) = app.booking.bridge_load(b.bridge.id, from, to)?;
                 let total = units(planned.bridge.capacity.total);
                 let peak = steps.iter().map(|s| s.units).max().unwrap_or(0);
@@ -81,6 +97,8 @@ pub async fn show(req: HttpRequest, app: Data) -> HttpResponse {
                     load_path: load_path(&steps, total, from, to),
                     peak: format!("peak {} of {}", show_units(peak), show_units(total)),
                     from_file: in_file.contains(&x.id),
+                    down,
+                    last_failure,
                     id: x.id,
                     name: x.name,
                     family: x.family.as_str().into(),

@@ -4,6 +4,7 @@
 //! the login, every form carries the session's CSRF token, and a session idle too long
 //! ends. Site administrators change things; readers of all conferences see everything;
 //! other users see their own meetings.
+mod bridge_form;
 mod bridges;
 mod day;
 mod login;
@@ -52,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/meetings/{id}", web::get().to(meeting::show))
             .route("/meetings/{id}/{action}", web::post().to(meeting::act))
             .route("/bridges", web::get().to(bridges::show))
+            .route("/bridges", web::post().to(bridge_form::add))
+            .route("/bridges/new", web::get().to(bridge_form::new_form))
+            .route("/bridges/{id}/edit", web::get().to(bridge_form::edit_form))
+            .route("/bridges/{id}", web::post().to(bridge_form::save))
             .route("/bridges/{id}/{action}", web::post().to(bridges::act))
             .route("/rooms", web::get().to(rooms::show))
             .route("/rooms", web::post().to(rooms::add))
