@@ -131,6 +131,8 @@ fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::E
                 },
             )?;
         }
+        let names: Vec<String> = config.groups.iter().map(|g| g.name.clone()).collect();
+        users::mark_groups_from_file(conn, &names)?;
         let ids: Vec<i64> = config.systems.iter().map(|s| s.id).collect();
         systems::mark_from_file(conn, &ids)?;
         for (id, name) in systems::retire_missing_from_file(conn, &ids)? {

@@ -8,7 +8,7 @@ mod browser;
 mod common;
 
 use bridgebook::sim::cms::CmsSim;
-use browser::{click, has, log_in, page_text, run, snapshot, text};
+use browser::{click, has, log_in, page_text, run, run_with, snapshot, text};
 use common::*;
 use fantoccini::Locator;
 
@@ -590,6 +590,16 @@ fn the_replication_log_and_the_licences_are_shown_to_readers() {
     assert_eq!(page_as(&s, &alice, "/admin/settings").0, 403);
 }
 
+/// Ticks or unticks checkbox `css` (no page follows).
+async fn tick(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// The bridges as the admin API lists them, by name.
 fn listed_bridge(s: &Server, name: &str) -> Option<serde_json::Value> {
     let a = admin_call(s, USER, "GET", "/admin/api/bridges", "");
@@ -708,4 +718,123 @@ fn bridges_are_added_and_edited_through_a_validating_form_and_a_dead_one_says_wh
             .is_some_and(|r| !r.is_empty()),
         "{dead}"
     );
+}
+
+#[test]
+fn users_are_added_put_in_groups_and_given_passwords_from_the_console() {
+    let Some(driver) = browser::driver() else {
+        return;
+    };
+    let s = Server::start(Backend::Sqlite);
+    let base = s.base.clone();
+    let carol_id = run_with(async move {
+        let c = browser::browser(&driver).await;
+        log_in(&c, &base, USER, PASSWORD).await;
+        let fill = |css: &'static str, value: &'static str| {
+            let c = c.clone();
+            async move {
+                let field = c.find(Locator::Css(css)).await.unwrap();
+                field.clear().await.unwrap();
+                field.send_keys(value).await.unwrap()
+            }
+        };
+        // A group of readers; a second of the same name is refused.
+        c.goto(&format!("{base}/admin/groups")).await.unwrap();
+        assert!(!has(&c, "button.save-group[data-name='Site Administrators']").await);
+        for _ in 0..2 {
+            fill("#group-name", "Readers").await;
+            tick(&c, "#add-group input[data-permission='read_all']").await;
+            click(&c, "#add").await;
+        }
+        assert!(text(&c, "#refused").await.contains("exists already"));
+        assert!(
+            has(
+                &c,
+                "td input[data-group='Readers'][data-permission='read_all']:checked"
+            )
+            .await
+        );
+        snapshot(&c, "console-groups").await;
+
+        // A user whose two passwords differ is refused, what was typed kept.
+        c.goto(&format!("{base}/admin/users")).await.unwrap();
+        click(&c, "#add-user").await;
+        fill("#user-username", "carol").await;
+        fill("#user-email", "carol@example.com").await;
+        fill("#user-password", "Carol-pw-1").await;
+        fill("#user-password-again", "Carol-pw-2").await;
+        tick(&c, "input[data-name='Readers']").await;
+        click(&c, "#add").await;
+        assert!(text(&c, "#refused").await.contains("differ"));
+        let name = c.find(Locator::Css("#user-username")).await.unwrap();
+        assert_eq!(name.prop("value").await.unwrap().as_deref(), Some("carol"));
+        assert!(has(&c, "input[data-name='Readers']:checked").await);
+        fill("#user-password", "Carol-pw-1").await;
+        fill("#user-password-again", "Carol-pw-1").await;
+        click(&c, "#add").await;
+        assert!(text(&c, "#done").await.contains("User added"));
+        assert!(text(&c, "#permissions").await.contains("read_all"));
+        let id = c
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_string();
+        snapshot(&c, "console-user").await;
+
+        // The file's account is read-only here.
+        c.goto(&format!("{base}/admin/users")).await.unwrap();
+        click(&c, &format!("a.user[data-name='{USER}']")).await;
+        assert!(!has(&c, "#user-groups").await && !has(&c, "#user-password").await);
+        c.close().await.unwrap();
+        id
+    });
+    let carol = |password: &str| Client::as_user(&s, "carol", password);
+    assert_eq!(
+        carol("Carol-pw-1").call("GetDefaultConference", "").status,
+        200
+    );
+
+    let base = s.base.clone();
+    run(async move {
+        let driver = browser::driver().unwrap();
+        let c = browser::browser(&driver).await;
+        log_in(&c, &base, USER, PASSWORD).await;
+        c.goto(&format!("{base}/admin/users/{carol_id}"))
+            .await
+            .unwrap();
+        // Out of the readers: the permission goes with the group.
+        tick(&c, "input[data-name='Readers']").await;
+        click(&c, "#save-groups").await;
+        assert!(text(&c, "#done").await.contains("Groups saved"));
+        assert!(!text(&c, "#permissions").await.contains("read_all"));
+        for (css, value) in [
+            ("#new-password", "Carol-pw-3"),
+            ("#new-password-again", "Carol-pw-3"),
+        ] {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap()
+                .send_keys(value)
+                .await
+                .unwrap();
+        }
+        click(&c, "#set-password").await;
+        assert!(text(&c, "#done").await.contains("Password set"));
+        c.close().await.unwrap();
+    });
+    // The old password stops working at once; the new one works.
+    assert_eq!(
+        carol("Carol-pw-1").call("GetDefaultConference", "").status,
+        401
+    );
+    assert_eq!(
+        carol("Carol-pw-3").call("GetDefaultConference", "").status,
+        200
+    );
+    let listed = admin_call(&s, USER, "GET", "/admin/api/groups", "");
+    assert!(listed.body.contains("Readers"), "{}", listed.body);
 }

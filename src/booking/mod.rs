@@ -1,5 +1,6 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
+mod accounts;
 mod bridges;
 mod feeds;
 mod inventory;
@@ -41,6 +42,7 @@ pub struct Booking {
     pub mail_enabled: bool,
 }
 
+pub use accounts::{AccountRecord, GroupRecord, NewUser};
 pub use bridges::LoadStep;
 pub use inventory::{check_room, NewRoom};
 pub use licensing::{LicenceUse, Licensing};

@@ -32,6 +32,11 @@ impl Permission {
             .unwrap_or("")
     }
 
+    /// Every permission's name, in the order they are shown.
+    pub fn names() -> [&'static str; 6] {
+        ALL.map(|(_, n)| n)
+    }
+
     pub fn parse(name: &str) -> Option<Permission> {
         ALL.iter()
             .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))

@@ -43,6 +43,7 @@ diesel::table! {
         systems -> Nullable<Text>,
         is_default -> Bool,
         ldap_group -> Nullable<Text>,
+        from_file -> Bool,
     }
 }
 

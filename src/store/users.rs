@@ -28,7 +28,13 @@ pub enum Source {
 }
 
 impl Source {
-    fn as_str(self) -> &'static str {
+    fn parse(s: &str) -> Option<Source> {
+        [Source::Local, Source::Directory, Source::Email]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Source::Local => "local",
             Source::Directory => "directory",
@@ -193,6 +199,43 @@ pub fn rights_of(conn: &mut DbConnection, id: i64) -> Result<Rights, Error> {
         });
     }
     Ok(rights.unwrap_or_default())
+}
+
+/// Where user `id`'s account comes from; None when there is no such user.
+pub fn source_of(conn: &mut DbConnection, id: i64) -> Result<Option<Source>, Error> {
+    let s: Option<String> = users::table
+        .find(id)
+        .select(users::source)
+        .first(conn)
+        .optional()?;
+    Ok(s.and_then(|s| Source::parse(&s)))
+}
+
+/// Marks the groups named as the configuration file's, and no other.
+pub fn mark_groups_from_file(conn: &mut DbConnection, names: &[String]) -> Result<(), Error> {
+    diesel::update(groups::table)
+        .set(groups::from_file.eq(groups::name.eq_any(names)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The ids of the groups the configuration file defines.
+pub fn groups_from_file(conn: &mut DbConnection) -> Result<Vec<i64>, Error> {
+    Ok(groups::table
+        .filter(groups::from_file.eq(true))
+        .select(groups::id)
+        .load(conn)?)
+}
+
+/// How many users each group has, by group id.
+pub fn members_per_group(
+    conn: &mut DbConnection,
+) -> Result<std::collections::HashMap<i64, i64>, Error> {
+    let rows: Vec<(i64, i64)> = user_groups::table
+        .group_by(user_groups::group_id)
+        .select((user_groups::group_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Makes user `id` a member of exactly the groups named.

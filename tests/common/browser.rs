@@ -170,6 +170,11 @@ pub async fn snapshot(c: &Client, name: &str) {
 
 /// Runs an async browser test on a runtime of its own.
 pub fn run<F: std::future::Future<Output = ()>>(f: F) {
+    run_with(f)
+}
+
+/// Runs an async browser test on a runtime of its own; answers what it found.
+pub fn run_with<T, F: std::future::Future<Output = T>>(f: F) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

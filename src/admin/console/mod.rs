@@ -7,6 +7,7 @@
 mod bridge_form;
 mod bridges;
 mod day;
+mod groups;
 mod login;
 mod meeting;
 mod records;
@@ -65,7 +66,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/log", web::get().to(records::log))
             .route("/settings", web::get().to(records::settings))
             .route("/users", web::get().to(users::show))
-            .route("/users/{id}/{action}", web::post().to(users::act)),
+            .route("/users", web::post().to(users::add))
+            .route("/users/new", web::get().to(users::new_form))
+            .route("/users/{id}", web::get().to(users::detail))
+            .route("/users/{id}/groups", web::post().to(users::set_groups))
+            .route("/users/{id}/password", web::post().to(users::set_password))
+            .route("/users/{id}/{action}", web::post().to(users::act))
+            .route("/groups", web::get().to(groups::show))
+            .route("/groups", web::post().to(groups::save)),
     );
 }
 
