@@ -2,6 +2,7 @@
 //! writing one runs in a single database transaction.
 mod bridges;
 mod feeds;
+pub mod import;
 mod inventory;
 mod licensing;
 mod lifecycle;

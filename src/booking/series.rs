@@ -4,6 +4,7 @@
 //! points at it.
 use super::routing::{plan_windows, system_ids};
 use super::save::{awaiting_approval, decide, log};
+use super::import::Kept;
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
 use crate::domain::series::{
@@ -225,6 +226,7 @@ impl Booking {
         mode: BookingMode,
         by: &User,
         now: DateTime<Utc>,
+        kept: Option<&Kept>,
     ) -> Result<Series, Error> {
         let mut draft = prepare_series(req, head.as_ref(), &self.rules)?;
         draft.owner = self.owner_for(conn, &draft.owner, head.as_ref(), by)?;
@@ -303,7 +305,11 @@ impl Booking {
             ));
         }
 
-        let head_version = head.as_ref().map_or(1, |h| h.version + 1);
+        let head_version = head
+            .as_ref()
+            .map(|h| h.version + 1)
+            .or(kept.map(|k| k.version))
+            .unwrap_or(1);
         let length = draft.end - draft.start;
         let recurrence = StoredRecurrence {
             pattern,
@@ -313,7 +319,7 @@ impl Booking {
         };
         let mut series = conference_of(
             draft,
-            head.as_ref().map_or(0, |h| h.id),
+            head.as_ref().map(|h| h.id).or(kept.map(|k| k.id)).unwrap_or(0),
             head_version,
             SeriesLink {
                 recurrence: Some(recurrence),
@@ -509,7 +515,11 @@ impl Booking {
                 }
                 Step::Insert(n) => {
                     let mut m = meetings[*n].clone();
-                    m.version = 1;
+                    // The template's id is the series' own: a new occurrence takes the id
+                    // TMS gave it when moved from there, else the next one.
+                    let moved = kept.and_then(|k| k.occurrences.get(&slots[*n].instance));
+                    m.id = moved.map_or(0, |o| o.0);
+                    m.version = moved.map_or(1, |o| o.1);
                     m.series.series_id = Some(series.id);
                     m.id = conferences::insert(conn, &m, by.id)?;
                     self.hold(conn, &m, reserve[*n])?;
