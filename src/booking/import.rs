@@ -67,11 +67,14 @@ pub fn room_outcome(stored: Option<&System>, moved: &System) -> RoomOutcome {
 }
 
 /// Whether the conference stored under a moved meeting's id is that meeting (imported by an
-/// earlier run: same external ids, or the same title when it has none) or another.
-/// `stored`: its title, ExternalSourceId and ExternalPrimaryKey.
-pub fn same_meeting(stored: (&str, Option<&str>, Option<&str>), moved: &ConferenceRequest) -> bool {
+/// earlier run: same external ids, or, when it has none, the same title and start) or
+/// another. `stored`: its title, start, ExternalSourceId and ExternalPrimaryKey.
+pub fn same_meeting(
+    stored: (&str, DateTime<Utc>, Option<&str>, Option<&str>),
+    moved: &ConferenceRequest,
+) -> bool {
     let key = |s: Option<&str>| s.filter(|k| !k.is_empty()).map(str::to_string);
-    let stored_key = (key(stored.1), key(stored.2));
+    let stored_key = (key(stored.2), key(stored.3));
     let moved_key = (
         key(moved.external_source_id.as_deref()),
         key(moved.external_primary_key.as_deref()),
@@ -79,7 +82,8 @@ pub fn same_meeting(stored: (&str, Option<&str>, Option<&str>), moved: &Conferen
     if stored_key != moved_key {
         return false;
     }
-    stored_key.1.is_some() || moved.title.as_deref() == Some(stored.0)
+    stored_key.1.is_some()
+        || (moved.title.as_deref() == Some(stored.0) && moved.start == Some(stored.1))
 }
 
 impl Booking {
@@ -157,6 +161,7 @@ impl Booking {
         if let Some(stored) = conferences::get(conn, m.kept.id)? {
             let ids = (
                 stored.title.as_str(),
+                stored.start,
                 stored.external_source_id.as_deref(),
                 stored.external_primary_key.as_deref(),
             );
@@ -294,45 +299,54 @@ mod tests {
 
     #[test]
     fn a_stored_meeting_is_the_moved_one_by_its_external_ids_or_title() {
-        let stored = |src: &'static str, key: &'static str, title: &'static str| {
-            let some = |s: &'static str| (s != "-").then_some(s);
-            (title, some(src), some(key))
+        let nine = "2031-03-04T09:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let ten = nine + chrono::Duration::hours(1);
+        let some = |s: &'static str| (s != "-").then_some(s);
+        let stored = |src: &'static str, key: &'static str, title: &'static str, at| {
+            (title, at, some(src), some(key))
         };
-        let moved = |src: Option<&str>, key: Option<&str>, title: &str| ConferenceRequest {
+        let moved = |src: &'static str, key: &'static str, title: &str| ConferenceRequest {
             title: Some(title.into()),
-            external_source_id: src.map(String::from),
-            external_primary_key: key.map(String::from),
+            start: Some(nine),
+            external_source_id: some(src).map(String::from),
+            external_primary_key: some(key).map(String::from),
             ..ConferenceRequest::default()
         };
         let cases = [
             (
-                "same external ids, title changed since",
-                stored("xe", "k1", "Renamed"),
-                moved(Some("xe"), Some("k1"), "Board"),
+                "same external ids, changed since",
+                stored("xe", "k1", "Renamed", ten),
+                moved("xe", "k1", "Board"),
                 true,
             ),
             (
                 "other key",
-                stored("xe", "k2", "Board"),
-                moved(Some("xe"), Some("k1"), "Board"),
+                stored("xe", "k2", "Board", nine),
+                moved("xe", "k1", "Board"),
                 false,
             ),
             (
-                "no external ids, same title",
-                stored("-", "-", "Board"),
-                moved(None, None, "Board"),
+                "no external ids, same title and start",
+                stored("-", "-", "Board", nine),
+                moved("-", "-", "Board"),
                 true,
             ),
             (
                 "no external ids, other title",
-                stored("-", "-", "Weekly"),
-                moved(None, None, "Board"),
+                stored("-", "-", "Weekly", nine),
+                moved("-", "-", "Board"),
+                false,
+            ),
+            (
+                "no external ids, other start",
+                stored("-", "-", "Board", ten),
+                moved("-", "-", "Board"),
                 false,
             ),
             (
                 "empty key counts as none",
-                stored("-", "", "Board"),
-                moved(None, None, "Board"),
+                stored("-", "", "Board", nine),
+                moved("-", "-", "Board"),
                 true,
             ),
         ];

@@ -67,8 +67,7 @@ pub fn run(c: &Config, s: &Source) -> Result<(), String> {
         reading.set_position(n as u64);
     })?;
     reading.finish_and_clear();
-    let app = bridgebook::app::build(c)?;
-    let booking = &app.booking;
+    let booking = &bridgebook::app::booking_only(c)?;
     let by = User::system();
     let ids = (
         contents.largest_conference_id,
@@ -139,8 +138,8 @@ fn report(
         }
     }
     out += &format!(
-        "transaction log: TMS's last id is {}; bridgebook's ids go on above it, so a \
-         replication client reads on from the id it holds (docs/moving-from-tms.md)\n",
+        "transaction log: TMS's last id is {}; bridgebook's ids go on above it. A replication \
+         client reads bridgebook's log from 0 (docs/moving-from-tms.md)\n",
         tms.last_transaction_id
     );
     out

@@ -136,12 +136,12 @@ impl TmsClient {
         }
         let ids: String = systems
             .iter()
-            .map(|i| format!("<int>{i}</int>"))
+            .map(|i| format!("<SystemIds>{i}</SystemIds>"))
             .collect();
         let list: ArrayOfConference = self.booking(
             "GetConferencesForSystems",
             &format!(
-                "<SystemIds>{ids}</SystemIds><StartTime>{}</StartTime><EndTime>{}</EndTime><ConferenceStatus>PendingAndOngoing</ConferenceStatus><Legacy>false</Legacy>",
+                "{ids}<StartTime>{}</StartTime><EndTime>{}</EndTime><ConferenceStatus>PendingAndOngoing</ConferenceStatus><Legacy>false</Legacy>",
                 xsd(now - Duration::days(1)),
                 xsd(now + Duration::days(365 * YEARS_AHEAD))
             ),
