@@ -96,8 +96,7 @@ pub fn build(config: &Config) -> Result<App, String> {
 /// book beside a running service: the rooms, bridges and accounts stored by the service are
 /// used as they are, none loaded from this configuration.
 pub fn booking_only(config: &Config) -> Result<Booking, String> {
-    let store =
-        Arc::new(Store::open(&config.database_url, 2).map_err(|e| e.message)?);
+    let store = Arc::new(Store::open(&config.database_url, 2).map_err(|e| e.message)?);
     store.migrate().map_err(|e| e.message)?;
     let rules = BookingRules {
         booking_window_days: config.booking.booking_window_days,
@@ -106,7 +105,11 @@ pub fn booking_only(config: &Config) -> Result<Booking, String> {
         defaults: default_settings(&config.booking)?,
     };
     let mut booking = Booking::new(store, rules, config.booking.transactions_page_size);
-    booking.directory = config.directory.ldap.clone().map(|l| Arc::new(Ldap::new(l)));
+    booking.directory = config
+        .directory
+        .ldap
+        .clone()
+        .map(|l| Arc::new(Ldap::new(l)));
     booking.domain = config.directory.domain.clone();
     booking.lead = chrono::Duration::seconds(config.launcher.lead_seconds.max(0));
     Ok(booking)

@@ -205,9 +205,7 @@ fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
         Command::User { settings, action } => cli::user::run(&load(&settings)?, action),
         Command::CheckConfig { settings } => cli::check_config::run(&settings),
         Command::Backup { settings, file } => cli::backup::run(&load(&settings)?, &file),
-        Command::ImportTms { settings, source } => {
-            cli::import_tms::run(&load(&settings)?, &source)
-        }
+        Command::ImportTms { settings, source } => cli::import_tms::run(&load(&settings)?, &source),
         Command::Serve {
             settings,
             listen,

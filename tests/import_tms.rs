@@ -92,13 +92,18 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
     let ext = |k: &str| {
         format!("<ExternalSourceId>exchange</ExternalSourceId><ExternalPrimaryKey>{k}</ExternalPrimaryKey>")
     };
-    let single = c.save(&(conference(120, 180, &tms(1)) + &ext("single-1")), "Strict");
+    let single = c.save(
+        &(conference(120, 180, &tms(1)) + &ext("single-1")),
+        "Strict",
+    );
     single.ok();
     let single_id = single.get("ConferenceId").unwrap();
     // Changed once in TMS, so its version is not the first.
     let v = single.get("Version").unwrap();
     c.save(
-        &format!("<ConferenceId>{single_id}</ConferenceId><Title>Board</Title><Version>{v}</Version>"),
+        &format!(
+            "<ConferenceId>{single_id}</ConferenceId><Title>Board</Title><Version>{v}</Version>"
+        ),
         "Strict",
     )
     .ok();
@@ -138,7 +143,12 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
         &format!("<ConferenceId>{series_id}</ConferenceId>"),
     );
     in_tms.ok();
-    assert_eq!(all(&in_tms.body, "RecurrenceException").len(), 2, "{}", in_tms.body);
+    assert_eq!(
+        all(&in_tms.body, "RecurrenceException").len(),
+        2,
+        "{}",
+        in_tms.body
+    );
 
     // A double booking kept Defective (BestEffortForced).
     c.save(&conference(300, 360, &tms(3)), "Strict").ok();
@@ -154,7 +164,9 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
     let db = db.to_str().unwrap();
     let first_run = import(db, &source, &[]);
     assert!(
-        first_run.stdout.contains("meetings: 5 imported (1 Defective)"),
+        first_run
+            .stdout
+            .contains("meetings: 5 imported (1 Defective)"),
         "{first_run:?}"
     );
 
@@ -163,18 +175,38 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
     for id in [&single_id, &plain_id, &defective_id] {
         let (was, now) = (c.get(id), b.get(id));
         now.ok();
-        for tag in ["ConferenceId", "Title", "StartTimeUTC", "EndTimeUTC", "ExternalPrimaryKey", "Version", "Status"] {
+        for tag in [
+            "ConferenceId",
+            "Title",
+            "StartTimeUTC",
+            "EndTimeUTC",
+            "ExternalPrimaryKey",
+            "Version",
+            "Status",
+        ] {
             assert_eq!(now.get(tag), was.get(tag), "{tag} of {id}");
         }
-        assert_eq!(all(&now.body, "Participant"), all(&was.body, "Participant"), "{id}");
+        assert_eq!(
+            all(&now.body, "Participant"),
+            all(&was.body, "Participant"),
+            "{id}"
+        );
     }
-    assert_eq!(b.get(&defective_id).get("Status").as_deref(), Some("Defective"));
+    assert_eq!(
+        b.get(&defective_id).get("Status").as_deref(),
+        Some("Defective")
+    );
     let here_series = b.call(
         "GetRecurrentConferenceById",
         &format!("<ConferenceId>{series_id}</ConferenceId>"),
     );
     here_series.ok();
-    for tag in ["ConferenceId", "Version", "ExternalPrimaryKey", "FirstOccurrenceRecInstanceIdUTC"] {
+    for tag in [
+        "ConferenceId",
+        "Version",
+        "ExternalPrimaryKey",
+        "FirstOccurrenceRecInstanceIdUTC",
+    ] {
         assert_eq!(here_series.get(tag), in_tms.get(tag), "{tag} of the series");
     }
     // Owners are found by e-mail address (TMS's user ids mean nothing here); the log's ids
@@ -222,7 +254,10 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
     assert!(after.iter().all(|t| t.0 > last_tms), "{after:?}");
     let seen: BTreeSet<i64> = after.iter().map(|t| t.1).collect();
     for id in [&single_id, &plain_id, &defective_id, &series_id] {
-        assert!(seen.contains(&id.parse::<i64>().unwrap()), "{id} in {after:?}");
+        assert!(
+            seen.contains(&id.parse::<i64>().unwrap()),
+            "{id} in {after:?}"
+        );
     }
     let last_row = after.last().unwrap();
     assert_eq!(last_row.1.to_string(), single_id, "the update comes last");
@@ -231,7 +266,9 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
     let rows = log_since(&b, 0).len();
     let again = import(db, &source, &[]);
     assert!(
-        again.stdout.contains("meetings: 0 imported (0 Defective), 5 already here"),
+        again
+            .stdout
+            .contains("meetings: 0 imported (0 Defective), 5 already here"),
         "{again:?}"
     );
     assert_eq!(log_since(&b, 0).len(), rows);
@@ -247,13 +284,19 @@ fn meetings_move_from_a_live_tms_under_their_ids() {
         .chain([defective_id.parse::<i64>().unwrap()])
         .max()
         .unwrap();
-    assert!(native_id > largest_moved, "{native_id} after {largest_moved}");
+    assert!(
+        native_id > largest_moved,
+        "{native_id} after {largest_moved}"
+    );
     let late = c.save(&conference(500, 530, &tms(1)), "Strict");
     late.ok();
     let late_id: i64 = late.get("ConferenceId").unwrap().parse().unwrap();
     let rows = log_since(&b, 0).len();
     let dry = import(db, &source, &["--dry-run"]);
-    assert!(dry.stdout.contains("meetings: 0 would be imported"), "{dry:?}");
+    assert!(
+        dry.stdout.contains("meetings: 0 would be imported"),
+        "{dry:?}"
+    );
     assert_eq!(late_id, native_id, "both went on from the largest moved id");
     assert!(
         dry.stdout.contains(&format!(

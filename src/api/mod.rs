@@ -2,8 +2,8 @@
 //! function, filter the answer to the client's API version.
 mod booking_ops;
 pub mod convert;
-pub mod moved;
 mod mail_ops;
+pub mod moved;
 pub mod recurrence_pattern;
 mod remote_ops;
 pub mod zone_rules;

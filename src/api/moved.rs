@@ -3,9 +3,9 @@
 //! Pure; the calls themselves are `soap::tms_client`'s.
 use super::convert::request_of;
 use crate::booking::import::{Kept, MovedMeeting};
+use crate::contract::conference::Conference as WireConference;
 use crate::contract::enums::{ConferenceStatus, SystemCategory as WireCategory};
 use crate::contract::remote::TMSSystem;
-use crate::contract::conference::Conference as WireConference;
 use crate::domain::time::parse_utc;
 use crate::domain::{Error, System, SystemCategory, SystemDetails};
 use chrono::{DateTime, Utc};
@@ -83,7 +83,10 @@ pub fn listed_occurrence(c: &WireConference) -> Option<ListedOccurrence> {
 /// with the occurrences listed apart, as the meeting to save here: a new booking (TMS's
 /// ConferenceId and Version kept aside), owned by whoever its e-mail address names, as
 /// TMS's user ids mean nothing here.
-pub fn meeting_of(c: &WireConference, occurrences: &[ListedOccurrence]) -> Result<MovedMeeting, Error> {
+pub fn meeting_of(
+    c: &WireConference,
+    occurrences: &[ListedOccurrence],
+) -> Result<MovedMeeting, Error> {
     let mut req = request_of(c, CLIENT_VERSION)?;
     req.id = -1;
     req.version = None;
@@ -104,8 +107,7 @@ pub fn meeting_of(c: &WireConference, occurrences: &[ListedOccurrence]) -> Resul
         .map(|e| e.RecurrenceException.as_slice())
         .unwrap_or_default();
     for e in exceptions {
-        let (Some(at), Some(data)) = (e.RecurrenceIdUTC.as_deref(), e.ModifiedData.as_ref())
-        else {
+        let (Some(at), Some(data)) = (e.RecurrenceIdUTC.as_deref(), e.ModifiedData.as_ref()) else {
             continue;
         };
         if data.ConferenceId > 0 {
@@ -125,10 +127,10 @@ pub fn meeting_of(c: &WireConference, occurrences: &[ListedOccurrence]) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::conference::ConferenceStateOverride as ConferenceStatusOverride;
     use crate::contract::conference::{
         ArrayOfRecurrenceException, RecurrenceException, RecurrencePattern,
     };
-    use crate::contract::conference::ConferenceStateOverride as ConferenceStatusOverride;
 
     fn wire(id: i32, version: i32, state: ConferenceStatus) -> WireConference {
         WireConference {
@@ -175,9 +177,11 @@ mod tests {
         assert_eq!(m.request.external_primary_key.as_deref(), Some("k1"));
         assert_eq!((m.kept.id, m.kept.version), (4711, 3));
         assert!(!m.defective);
-        assert!(meeting_of(&wire(5, 1, ConferenceStatus::Defective), &[])
-            .unwrap()
-            .defective);
+        assert!(
+            meeting_of(&wire(5, 1, ConferenceStatus::Defective), &[])
+                .unwrap()
+                .defective
+        );
     }
 
     #[test]

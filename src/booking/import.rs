@@ -38,21 +38,31 @@ pub enum RoomOutcome {
     /// The same room (same id and name) is here already.
     Present,
     /// The id names another room here; it is left as it is.
-    IdTaken { name: String },
+    IdTaken {
+        name: String,
+    },
 }
 
 /// What became of one meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MeetingOutcome {
-    Imported { defective: bool },
+    Imported {
+        defective: bool,
+    },
     /// An earlier run stored it: the import goes on where it stopped.
     Present,
     /// Its id (or one of its occurrences') names a different meeting here.
-    IdTaken { id: i64 },
+    IdTaken {
+        id: i64,
+    },
     /// Another meeting here holds its ExternalSourceId/ExternalPrimaryKey.
-    ExternalIdTaken { id: i64 },
+    ExternalIdTaken {
+        id: i64,
+    },
     /// Refused by the save (a double booking, a room missing…), with the reason.
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
 }
 
 /// Whether a stored room is the one TMS describes, another one, or absent.

@@ -1,8 +1,8 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
+use super::import::Kept;
 use super::notify::{saved_conference, Event, Notify};
 use super::routing::plan_windows;
 use super::series::series_of;
-use super::import::Kept;
 use super::{Booked, Booking};
 use crate::directory::remember;
 use crate::domain::rights::{self, plain_user_name};
@@ -99,9 +99,23 @@ impl Booking {
         let was = existing.as_ref().map(|c| c.status);
         let saved =
             if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
-                Booked::Series(self.save_series_in(conn, req, existing, mode, by, now, kept)?)
+                Booked::Series(self.save_series_in(
+                    conn,
+                    req,
+                    existing,
+                    mode,
+                    Author { by, kept },
+                    now,
+                )?)
             } else {
-                Booked::Meeting(self.save_meeting_in(conn, req, existing, mode, by, now, kept)?)
+                Booked::Meeting(self.save_meeting_in(
+                    conn,
+                    req,
+                    existing,
+                    mode,
+                    Author { by, kept },
+                    now,
+                )?)
             };
         match freed {
             Some((_, _, true)) => self.heal_all_later(conn)?,
@@ -126,10 +140,10 @@ impl Booking {
         req: &ConferenceRequest,
         existing: Option<Conference>,
         mode: BookingMode,
-        by: &User,
+        author: Author,
         now: DateTime<Utc>,
-        kept: Option<&Kept>,
     ) -> Result<Conference, Error> {
+        let Author { by, kept } = author;
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
         draft.owner = self.owner_for(conn, &draft.owner, existing.as_ref(), by)?;
         self.check_systems(conn, &draft.system_ids(), by)?;
@@ -211,6 +225,13 @@ impl Booking {
         conf.transaction_id = log(conn, &conf, kind, by.id)?;
         Ok(conf)
     }
+}
+
+/// Who saves, and for a meeting moved from TMS the ids and version it keeps.
+#[derive(Clone, Copy)]
+pub(super) struct Author<'a> {
+    pub by: &'a User,
+    pub kept: Option<&'a Kept>,
 }
 
 /// Appends the replication row for a change to `conf` and stamps it on the conference.

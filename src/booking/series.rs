@@ -3,8 +3,7 @@
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
 use super::routing::{plan_windows, system_ids};
-use super::save::{awaiting_approval, decide, log};
-use super::import::Kept;
+use super::save::{awaiting_approval, decide, log, Author};
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
 use crate::domain::series::{
@@ -224,10 +223,10 @@ impl Booking {
         req: &ConferenceRequest,
         head: Option<Conference>,
         mode: BookingMode,
-        by: &User,
+        author: Author,
         now: DateTime<Utc>,
-        kept: Option<&Kept>,
     ) -> Result<Series, Error> {
+        let Author { by, kept } = author;
         let mut draft = prepare_series(req, head.as_ref(), &self.rules)?;
         draft.owner = self.owner_for(conn, &draft.owner, head.as_ref(), by)?;
         let previous = head.as_ref().and_then(|h| h.series.recurrence.clone());
@@ -319,7 +318,10 @@ impl Booking {
         };
         let mut series = conference_of(
             draft,
-            head.as_ref().map(|h| h.id).or(kept.map(|k| k.id)).unwrap_or(0),
+            head.as_ref()
+                .map(|h| h.id)
+                .or(kept.map(|k| k.id))
+                .unwrap_or(0),
             head_version,
             SeriesLink {
                 recurrence: Some(recurrence),

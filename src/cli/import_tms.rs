@@ -69,10 +69,7 @@ pub fn run(c: &Config, s: &Source) -> Result<(), String> {
     reading.finish_and_clear();
     let booking = &bridgebook::app::booking_only(c)?;
     let by = User::system();
-    let ids = (
-        contents.largest_conference_id,
-        contents.last_transaction_id,
-    );
+    let ids = (contents.largest_conference_id, contents.last_transaction_id);
     let (rooms, meetings) = if s.dry_run {
         booking
             .import_dry_run(&contents.rooms, &contents.meetings, ids, &by)

@@ -7,6 +7,6 @@ pub mod login_pool;
 pub mod response;
 pub mod server;
 pub mod throttle;
-pub mod tms_client;
 pub mod tls;
+pub mod tms_client;
 pub mod xml_chars;

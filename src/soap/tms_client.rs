@@ -87,7 +87,8 @@ impl TmsClient {
             }
             Err(e) => return Err(format!("{op}: {e}")),
         };
-        let parsed = envelope::parse(body.as_bytes()).map_err(|e| format!("{op}: {}", e.message))?;
+        let parsed =
+            envelope::parse(body.as_bytes()).map_err(|e| format!("{op}: {}", e.message))?;
         // <OpResponse><OpResult>…</OpResult></OpResponse>: the one entry is the result.
         let mut result: HashMap<String, T> = quick_xml::de::from_str(&parsed.body)
             .map_err(|e| format!("{op}: unreadable answer: {e}"))?;
@@ -130,7 +131,11 @@ impl TmsClient {
     }
 
     /// Pending and ongoing conferences in any of `systems` from `now` on.
-    pub fn booked_in(&self, systems: &[i64], now: DateTime<Utc>) -> Result<Vec<Conference>, String> {
+    pub fn booked_in(
+        &self,
+        systems: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Conference>, String> {
         if systems.is_empty() {
             return Ok(Vec::new());
         }
@@ -180,7 +185,11 @@ impl TmsClient {
             let head = match self.by_id("GetRecurrentConferenceById", *id) {
                 Ok(c) => c,
                 // Deleted in TMS after it was logged.
-                Err(e) if e.contains(&crate::domain::ErrorCode::MeetingNotFound.code().to_string()) => {
+                Err(e)
+                    if e.contains(
+                        &crate::domain::ErrorCode::MeetingNotFound.code().to_string(),
+                    ) =>
+                {
                     left += 1;
                     continue;
                 }
@@ -212,9 +221,8 @@ impl TmsClient {
                     .get(&(h.ConferenceId as i64))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                moved::meeting_of(h, listed).map_err(|e| {
-                    format!("conference {}: {}", h.ConferenceId, e.message)
-                })
+                moved::meeting_of(h, listed)
+                    .map_err(|e| format!("conference {}: {}", h.ConferenceId, e.message))
             })
             .collect::<Result<Vec<_>, _>>()?;
         for m in &meetings {
