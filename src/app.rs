@@ -92,6 +92,29 @@ pub fn build(config: &Config) -> Result<App, String> {
     })
 }
 
+/// The booking service alone on the configured database (migrated), for commands that
+/// book beside a running service: the rooms, bridges and accounts stored by the service are
+/// used as they are, none loaded from this configuration.
+pub fn booking_only(config: &Config) -> Result<Booking, String> {
+    let store = Arc::new(Store::open(&config.database_url, 2).map_err(|e| e.message)?);
+    store.migrate().map_err(|e| e.message)?;
+    let rules = BookingRules {
+        booking_window_days: config.booking.booking_window_days,
+        time_zone: config.booking.time_zone.clone(),
+        default_duration_minutes: config.booking.default_duration_minutes,
+        defaults: default_settings(&config.booking)?,
+    };
+    let mut booking = Booking::new(store, rules, config.booking.transactions_page_size);
+    booking.directory = config
+        .directory
+        .ldap
+        .clone()
+        .map(|l| Arc::new(Ldap::new(l)));
+    booking.domain = config.directory.domain.clone();
+    booking.lead = chrono::Duration::seconds(config.launcher.lead_seconds.max(0));
+    Ok(booking)
+}
+
 fn load_inventory(store: &Store, config: &Config) -> Result<(), crate::domain::Error> {
     store.write(|conn| {
         for s in &config.systems {

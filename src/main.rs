@@ -1,5 +1,5 @@
 //! The bridgebook command line: serve, migrate, users, configuration check, backup,
-//! hash-password and the bridge simulators.
+//! import from TMS, hash-password and the bridge simulators.
 mod cli;
 
 #[global_allocator]
@@ -79,6 +79,15 @@ enum Command {
         /// The copy to write; it must not exist yet.
         file: PathBuf,
     },
+    /// Moves rooms and the meetings still to happen from a live TMS, read through its own
+    /// booking API, keeping their ids, external ids and versions; run again to finish an
+    /// interrupted import.
+    ImportTms {
+        #[command(flatten)]
+        settings: Settings,
+        #[command(flatten)]
+        source: cli::import_tms::Source,
+    },
     /// Asks for a password (read from standard input when it is not a terminal) and prints
     /// its argon2 hash for a [[user]] table's password_hash.
     HashPassword,
@@ -106,7 +115,8 @@ impl Command {
             | Command::Migrate { settings }
             | Command::User { settings, .. }
             | Command::CheckConfig { settings }
-            | Command::Backup { settings, .. } => Some(settings),
+            | Command::Backup { settings, .. }
+            | Command::ImportTms { settings, .. } => Some(settings),
             Command::HashPassword | Command::Sim { .. } => None,
         }
     }
@@ -118,6 +128,7 @@ impl Command {
             Command::User { .. } => "user",
             Command::CheckConfig { .. } => "check-config",
             Command::Backup { .. } => "backup",
+            Command::ImportTms { .. } => "import-tms",
             Command::HashPassword => "hash-password",
             Command::Sim { .. } => "sim",
         }
@@ -194,6 +205,7 @@ fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
         Command::User { settings, action } => cli::user::run(&load(&settings)?, action),
         Command::CheckConfig { settings } => cli::check_config::run(&settings),
         Command::Backup { settings, file } => cli::backup::run(&load(&settings)?, &file),
+        Command::ImportTms { settings, source } => cli::import_tms::run(&load(&settings)?, &source),
         Command::Serve {
             settings,
             listen,

@@ -3,6 +3,7 @@
 mod booking_ops;
 pub mod convert;
 mod mail_ops;
+pub mod moved;
 pub mod recurrence_pattern;
 mod remote_ops;
 pub mod zone_rules;

@@ -3,6 +3,7 @@
 mod accounts;
 mod bridges;
 mod feeds;
+pub mod import;
 mod inventory;
 mod licensing;
 mod lifecycle;

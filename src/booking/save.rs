@@ -1,4 +1,5 @@
 //! SaveConferenceWithMode and friends: validate → check endpoints → plan → persist → log.
+use super::import::Kept;
 use super::notify::{saved_conference, Event, Notify};
 use super::routing::plan_windows;
 use super::series::series_of;
@@ -37,7 +38,7 @@ impl Booking {
     ) -> Result<Booked, Error> {
         let now = self.now();
         self.store.write(|conn| {
-            let saved = self.save_in(conn, req, mode, by, now)?;
+            let saved = self.save_in(conn, req, mode, by, now, None)?;
             self.queue_confirmation(conn, saved_conference(&saved), notify, now)?;
             Ok(saved)
         })
@@ -58,7 +59,7 @@ impl Booking {
             lock_systems(conn, &all)?;
             let mut out = vec![];
             for r in reqs {
-                let saved = self.save_in(conn, r, BookingMode::Strict, by, now)?;
+                let saved = self.save_in(conn, r, BookingMode::Strict, by, now, None)?;
                 self.queue_confirmation(conn, saved_conference(&saved), notify, now)?;
                 out.push(saved);
             }
@@ -66,13 +67,15 @@ impl Booking {
         })
     }
 
-    fn save_in(
+    /// Saves `req`; a new meeting moved from TMS (`kept`) keeps TMS's ids and versions.
+    pub(super) fn save_in(
         &self,
         conn: &mut DbConnection,
         req: &ConferenceRequest,
         mode: BookingMode,
         by: &User,
         now: DateTime<Utc>,
+        kept: Option<&Kept>,
     ) -> Result<Booked, Error> {
         // An occurrence names its series: saving it saves the series (spec: "If this
         // function is performed on a recurrent series, the entire series is affected").
@@ -96,9 +99,23 @@ impl Booking {
         let was = existing.as_ref().map(|c| c.status);
         let saved =
             if req.recurrence.is_some() || existing.as_ref().is_some_and(Conference::is_series) {
-                Booked::Series(self.save_series_in(conn, req, existing, mode, by, now)?)
+                Booked::Series(self.save_series_in(
+                    conn,
+                    req,
+                    existing,
+                    mode,
+                    Author { by, kept },
+                    now,
+                )?)
             } else {
-                Booked::Meeting(self.save_meeting_in(conn, req, existing, mode, by, now)?)
+                Booked::Meeting(self.save_meeting_in(
+                    conn,
+                    req,
+                    existing,
+                    mode,
+                    Author { by, kept },
+                    now,
+                )?)
             };
         match freed {
             Some((_, _, true)) => self.heal_all_later(conn)?,
@@ -123,9 +140,10 @@ impl Booking {
         req: &ConferenceRequest,
         existing: Option<Conference>,
         mode: BookingMode,
-        by: &User,
+        author: Author,
         now: DateTime<Utc>,
     ) -> Result<Conference, Error> {
+        let Author { by, kept } = author;
         let mut draft = prepare(req, existing.as_ref(), &self.rules, now)?;
         draft.owner = self.owner_for(conn, &draft.owner, existing.as_ref(), by)?;
         self.check_systems(conn, &draft.system_ids(), by)?;
@@ -166,7 +184,11 @@ impl Booking {
         let verdict = awaiting_approval(decide(mode, &conflicts, &plan)?, by);
 
         let mut conf = Conference {
-            id: existing.as_ref().map(|c| c.id).unwrap_or(0),
+            id: existing
+                .as_ref()
+                .map(|c| c.id)
+                .or(kept.map(|k| k.id))
+                .unwrap_or(0),
             title: draft.title,
             start: draft.start,
             end: draft.end,
@@ -175,7 +197,11 @@ impl Booking {
             participants: draft.participants,
             external_source_id: draft.external_source_id,
             external_primary_key: draft.external_primary_key,
-            version: existing.as_ref().map(|c| c.version + 1).unwrap_or(1),
+            version: existing
+                .as_ref()
+                .map(|c| c.version + 1)
+                .or(kept.map(|k| k.version))
+                .unwrap_or(1),
             status: verdict.status,
             defective_reason: verdict.reason,
             transaction_id: 0,
@@ -199,6 +225,13 @@ impl Booking {
         conf.transaction_id = log(conn, &conf, kind, by.id)?;
         Ok(conf)
     }
+}
+
+/// Who saves, and for a meeting moved from TMS the ids and version it keeps.
+#[derive(Clone, Copy)]
+pub(super) struct Author<'a> {
+    pub by: &'a User,
+    pub kept: Option<&'a Kept>,
 }
 
 /// Appends the replication row for a change to `conf` and stamps it on the conference.

@@ -3,7 +3,7 @@
 //! occurrence is a conference row of its own (its own id, reservations and state) that
 //! points at it.
 use super::routing::{plan_windows, system_ids};
-use super::save::{awaiting_approval, decide, log};
+use super::save::{awaiting_approval, decide, log, Author};
 use super::{Booked, Booking};
 use crate::domain::route::RoutePlan;
 use crate::domain::series::{
@@ -223,9 +223,10 @@ impl Booking {
         req: &ConferenceRequest,
         head: Option<Conference>,
         mode: BookingMode,
-        by: &User,
+        author: Author,
         now: DateTime<Utc>,
     ) -> Result<Series, Error> {
+        let Author { by, kept } = author;
         let mut draft = prepare_series(req, head.as_ref(), &self.rules)?;
         draft.owner = self.owner_for(conn, &draft.owner, head.as_ref(), by)?;
         let previous = head.as_ref().and_then(|h| h.series.recurrence.clone());
@@ -303,7 +304,11 @@ impl Booking {
             ));
         }
 
-        let head_version = head.as_ref().map_or(1, |h| h.version + 1);
+        let head_version = head
+            .as_ref()
+            .map(|h| h.version + 1)
+            .or(kept.map(|k| k.version))
+            .unwrap_or(1);
         let length = draft.end - draft.start;
         let recurrence = StoredRecurrence {
             pattern,
@@ -313,7 +318,10 @@ impl Booking {
         };
         let mut series = conference_of(
             draft,
-            head.as_ref().map_or(0, |h| h.id),
+            head.as_ref()
+                .map(|h| h.id)
+                .or(kept.map(|k| k.id))
+                .unwrap_or(0),
             head_version,
             SeriesLink {
                 recurrence: Some(recurrence),
@@ -509,7 +517,11 @@ impl Booking {
                 }
                 Step::Insert(n) => {
                     let mut m = meetings[*n].clone();
-                    m.version = 1;
+                    // The template's id is the series' own: a new occurrence takes the id
+                    // TMS gave it when moved from there, else the next one.
+                    let moved = kept.and_then(|k| k.occurrences.get(&slots[*n].instance));
+                    m.id = moved.map_or(0, |o| o.0);
+                    m.version = moved.map_or(1, |o| o.1);
                     m.series.series_id = Some(series.id);
                     m.id = conferences::insert(conn, &m, by.id)?;
                     self.hold(conn, &m, reserve[*n])?;

@@ -2,6 +2,7 @@
 //! where the configuration and the database are.
 pub mod backup;
 pub mod check_config;
+pub mod import_tms;
 pub mod password_input;
 pub mod sim;
 pub mod user;

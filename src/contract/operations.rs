@@ -80,12 +80,14 @@ pub struct ConferenceSaveResult {
     pub Conference: Conference,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ArrayOfTransaction {
     pub Transaction: Vec<Transaction>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Transaction {
     pub TransactionId: i32,
     pub ConferenceId: i32,

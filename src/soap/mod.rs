@@ -8,4 +8,5 @@ pub mod response;
 pub mod server;
 pub mod throttle;
 pub mod tls;
+pub mod tms_client;
 pub mod xml_chars;

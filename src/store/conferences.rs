@@ -171,12 +171,21 @@ fn conference_of(r: Row, participants: Vec<Participant>) -> Result<Conference, E
     })
 }
 
-/// Inserts a new conference (its `id` is ignored) and returns the id it was given.
+/// Inserts a new conference and returns its id: `c.id` when positive (a meeting moved from
+/// TMS keeps the id its clients hold), otherwise the next of the sequence.
 pub fn insert(conn: &mut DbConnection, c: &Conference, created_by: i64) -> Result<i64, Error> {
-    let id = diesel::insert_into(conferences::table)
-        .values((write_of(c)?, conferences::created_by.eq(created_by)))
-        .returning(conferences::id)
-        .get_result::<i64>(conn)?;
+    let values = (write_of(c)?, conferences::created_by.eq(created_by));
+    let id = if c.id > 0 {
+        diesel::insert_into(conferences::table)
+            .values((conferences::id.eq(c.id), values))
+            .returning(conferences::id)
+            .get_result::<i64>(conn)?
+    } else {
+        diesel::insert_into(conferences::table)
+            .values(values)
+            .returning(conferences::id)
+            .get_result::<i64>(conn)?
+    };
     let id = super::ids::carried("conference", id)?;
     replace_participants(conn, id, &c.participants)?;
     Ok(id)

@@ -66,6 +66,42 @@ pub fn headroom(conn: &mut DbConnection) -> Result<Headroom, Error> {
     })
 }
 
+/// Moves the conference and transaction sequences so the next ids handed out are above
+/// `conference` and `transaction` (never lowers them). Meetings moved from TMS keep TMS's
+/// ids; a booking made afterwards must not be given one of them, and the log must go on
+/// above the id a replication client last read from TMS.
+pub fn move_past(conn: &mut DbConnection, conference: i64, transaction: i64) -> Result<(), Error> {
+    use diesel::sql_types::{BigInt, Text};
+    for (table, floor) in [("conferences", conference), ("transactions", transaction)] {
+        match conn {
+            DbConnection::Sqlite(c) => {
+                // AUTOINCREMENT hands out max(sqlite_sequence.seq, max(id)) + 1; the row is
+                // missing until the table's first insert.
+                diesel::sql_query(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, 0 \
+                     WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+                )
+                .bind::<Text, _>(table)
+                .execute(c)?;
+                diesel::sql_query("UPDATE sqlite_sequence SET seq = MAX(seq, ?2) WHERE name = ?1")
+                    .bind::<Text, _>(table)
+                    .bind::<BigInt, _>(floor)
+                    .execute(c)?;
+            }
+            DbConnection::Pg(c) => {
+                diesel::sql_query(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     GREATEST($1, (SELECT COALESCE(MAX(id), 0) FROM {table}), \
+                     (SELECT last_value FROM {table}_id_seq)), true)"
+                ))
+                .bind::<BigInt, _>(floor)
+                .execute(c)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
