@@ -359,3 +359,39 @@ fn a_simulator_stops_on_sigterm() {
     assert!(!unknown.success, "{unknown:?}");
     assert!(unknown.stderr.contains("conductor"), "{unknown:?}");
 }
+
+/// The binary carries PostgreSQL's client library and OpenSSL inside it: the shared
+/// libraries it asks the system for are the C runtime's alone.
+#[test]
+fn the_binary_needs_nothing_but_the_c_runtime() {
+    let Ok(out) = std::process::Command::new("ldd")
+        .arg(env!("CARGO_BIN_EXE_bridgebook"))
+        .output()
+    else {
+        eprintln!("no ldd here: not checked");
+        return;
+    };
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let needed: Vec<&str> = listed
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|lib| lib.contains(".so"))
+        .collect();
+    assert!(!needed.is_empty(), "ldd printed nothing: {listed}");
+    let libc = [
+        "linux-vdso",
+        "libc.so",
+        "libm.so",
+        "libgcc_s.so",
+        "ld-linux",
+        "libpthread",
+        "libdl.so",
+        "librt.so",
+    ];
+    for lib in &needed {
+        assert!(
+            libc.iter().any(|ok| lib.contains(ok)),
+            "the binary needs {lib} at run time: {listed}"
+        );
+    }
+}
