@@ -9,6 +9,7 @@ mod common;
 
 use bridgebook::sim::cms::CmsSim;
 use browser::{click, has, log_in, page_text, run, run_with, snapshot, text};
+use common::console_http::*;
 use common::*;
 use fantoccini::Locator;
 
@@ -322,56 +323,6 @@ fn requests_are_approved_and_plain_users_see_only_their_own_meetings() {
 }
 
 /// A plain HTTP client: no redirects followed, cookies handled by the test.
-fn agent() -> ureq::Agent {
-    ureq::AgentBuilder::new().redirects(0).build()
-}
-
-fn status_and(r: Result<ureq::Response, ureq::Error>) -> ureq::Response {
-    match r {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{e}"),
-    }
-}
-
-/// The value of cookie `name` set by `r`, and the whole Set-Cookie line.
-fn set_cookie(r: &ureq::Response, name: &str) -> Option<(String, String)> {
-    r.all("Set-Cookie").into_iter().find_map(|line| {
-        let (pair, _) = line.split_once(';').unwrap_or((line, ""));
-        let (k, v) = pair.split_once('=')?;
-        (k.trim() == name).then(|| (v.to_string(), line.to_string()))
-    })
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let at = html
-        .find(&format!("name=\"{name}\" value=\""))
-        .unwrap_or_else(|| panic!("no {name} in {html}"));
-    let rest = &html[at + name.len() + 15..];
-    rest[..rest.find('"').unwrap()].to_string()
-}
-
-/// Logs in over plain HTTP; answers the session cookie and the CSRF token of the pages.
-fn http_login(s: &Server, user: &str, password: &str) -> (u16, Option<(String, String)>) {
-    let a = agent();
-    let form = status_and(a.get(&s.url("/admin/login")).call());
-    let (login_token, _) = set_cookie(&form, "bridgebook_login").expect("a login cookie");
-    let html = form.into_string().unwrap();
-    let csrf = hidden(&html, "_csrf");
-    let r = status_and(
-        a.post(&s.url("/admin/login"))
-            .set("Cookie", &format!("bridgebook_login={login_token}"))
-            .send_form(&[
-                ("_csrf", &csrf),
-                ("username", user),
-                ("password", password),
-                ("next", "/admin/week"),
-            ]),
-    );
-    let status = r.status();
-    (status, set_cookie(&r, "bridgebook_session"))
-}
-
 #[test]
 fn logins_set_a_strict_cookie_and_idle_sessions_end() {
     let s = Server::start_with(
@@ -517,17 +468,6 @@ fn rooms_are_added_and_users_disabled_from_the_console() {
         c.close().await.unwrap();
     });
     assert_eq!(room_id("Hamar"), None);
-}
-
-/// A console page fetched over plain HTTP with the session cookie `session`.
-fn page_as(s: &Server, session: &str, path: &str) -> (u16, String) {
-    let r = status_and(
-        agent()
-            .get(&s.url(path))
-            .set("Cookie", &format!("bridgebook_session={session}"))
-            .call(),
-    );
-    (r.status(), r.into_string().unwrap())
 }
 
 #[test]

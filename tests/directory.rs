@@ -396,3 +396,62 @@ h323_id = "archive"
         .call("GetRecordingAliases", "<UserName>svc</UserName>")
         .fault(code::SECURITY);
 }
+
+/// A directory user's groups and password are the directory's: the console shows them and
+/// offers no form, and a form posted anyway is refused with nothing changed.
+#[test]
+fn directory_users_are_read_only_in_the_console() {
+    use common::console_http::*;
+    let slapd = Slapd::start();
+    let s = start(Backend::Sqlite, with_directory(&slapd));
+    let bob = Client::as_user(&s, "bob", "bob-pw");
+    bob.remote("IsAlive", "").ok();
+    let users = admin_call(&s, USER, "GET", "/admin/api/users", "");
+    let bob_id = serde_json::from_str::<Vec<serde_json::Value>>(&users.body)
+        .unwrap()
+        .into_iter()
+        .find(|u| u["username"] == "bob")
+        .and_then(|u| u["id"].as_i64())
+        .expect("bob is remembered after his login");
+
+    let (status, session) = http_login(&s, USER, PASSWORD);
+    assert_eq!(status, 303);
+    let (session, _) = session.expect("a session cookie");
+    let (status, html) = page_as(&s, &session, &format!("/admin/users/{bob_id}"));
+    assert_eq!(status, 200);
+    assert!(html.contains("comes from the directory"), "{html}");
+    assert!(
+        html.contains("Video bookers"),
+        "his directory group is shown: {html}"
+    );
+    assert!(!html.contains("id=\"user-groups\"") && !html.contains("id=\"user-password\""));
+    let csrf = hidden(&html, "_csrf");
+    for (path, form) in [
+        (
+            "password",
+            vec![
+                ("_csrf", csrf.as_str()),
+                ("password", "new-pw"),
+                ("again", "new-pw"),
+            ],
+        ),
+        ("groups", vec![("_csrf", csrf.as_str())]),
+    ] {
+        let r = status_and(
+            agent()
+                .post(&s.url(&format!("/admin/users/{bob_id}/{path}")))
+                .set("Cookie", &format!("bridgebook_session={session}"))
+                .send_form(&form),
+        );
+        assert_eq!(r.status(), 403, "{path}");
+        assert!(r.into_string().unwrap().contains("directory"), "{path}");
+    }
+    // Nothing changed: his directory password still works, the posted one does not.
+    bob.remote("IsAlive", "").ok();
+    assert_eq!(
+        Client::as_user(&s, "bob", "new-pw")
+            .remote("IsAlive", "")
+            .status,
+        401
+    );
+}

@@ -3,6 +3,7 @@
 //! speaks SOAP to it over HTTP, as a client would.
 #![allow(dead_code)]
 pub mod bare;
+pub mod console_http;
 pub mod slapd;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
