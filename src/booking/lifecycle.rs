@@ -29,7 +29,7 @@ impl Booking {
     /// With `notify.confirm`, the owner and EmailTo are sent the cancellation.
     pub fn delete(&self, target: Target, by: &User, notify: &Notify) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
             // What the meeting held on a bridge may be what a Defective one waits for.
@@ -51,7 +51,10 @@ impl Booking {
                 return Ok(());
             }
             self.queue_cancellation(conn, gone, notify, now)
-        })
+        });
+        let id = target.id();
+        self.changed("delete", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "deleted")));
+        done
     }
 
     pub(super) fn delete_meeting_in(
@@ -86,7 +89,7 @@ impl Booking {
     /// series, its running occurrence.
     pub fn end(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let mut c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
             if c.is_series() {
@@ -105,7 +108,10 @@ impl Booking {
             self.end_in(conn, c, by, now)?;
             self.heal_later(conn, freed.0, freed.1)?;
             Ok(())
-        })
+        });
+        let id = target.id();
+        self.changed("end", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "ended")));
+        done
     }
 
     fn end_in(

@@ -1,6 +1,7 @@
 //! Application services of the booking API: each public function is one use case and each
 //! writing one runs in a single database transaction.
 mod bridges;
+mod changes;
 mod feeds;
 mod inventory;
 mod licensing;
@@ -39,6 +40,8 @@ pub struct Booking {
     pub templates: Arc<crate::mail::Templates>,
     /// Mail is written to the outbox (an SMTP server is configured).
     pub mail_enabled: bool,
+    /// The service's counts: booking changes here, bridge work in the launcher.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub use bridges::LoadStep;
@@ -61,6 +64,7 @@ pub enum Booked {
 impl Booking {
     pub fn new(store: Arc<Store>, rules: BookingRules, transactions_page: i64) -> Booking {
         Booking {
+            metrics: Arc::new(crate::metrics::Metrics::new(store.pool_wait())),
             store,
             rules,
             transactions_page,

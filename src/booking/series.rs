@@ -570,7 +570,7 @@ impl Booking {
         notify: &super::Notify,
     ) -> Result<Conference, Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let occ = find_occurrence(conn, req)?;
             if let Some(v) = req.version {
                 if v != occ.version {
@@ -645,7 +645,9 @@ impl Booking {
             touch(conn, &mut head, by)?;
             self.queue_confirmation(conn, &m, notify, now)?;
             Ok(m)
-        })
+        });
+        self.changed("save", Some(req.id), by, done.as_ref().map(|c| (c.id, c.status.as_str())));
+        done
     }
 
     /// DeleteConferenceRecInstanceById / DeleteConferenceInstanceByExternalId: one
@@ -658,7 +660,7 @@ impl Booking {
         notify: &super::Notify,
     ) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let c = match target {
                 OccurrenceTarget::Id(id) => {
                     let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
@@ -695,7 +697,10 @@ impl Booking {
                 return Ok(());
             }
             self.queue_cancellation(conn, gone, notify, now)
-        })
+        });
+        let id = target.id();
+        self.changed("delete", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "deleted")));
+        done
     }
 
     /// A whole series deleted: pending occurrences deleted, a running one ended, finished
