@@ -54,6 +54,7 @@ fn sighup_applies_the_configured_log_level() {
         .arg("--config")
         .arg(&cfg)
         .arg("serve")
+        .env("BRIDGEBOOK_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
