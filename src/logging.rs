@@ -164,7 +164,11 @@ mod tests {
             ("debug", "hyper=warn", "hyper=debug"),
             ("debug", "rustls=warn", ""),
             ("rustls=trace,debug", "rustls=trace", "rustls=warn"),
-            ("rustls::client=trace", "rustls::client=trace", "rustls=warn"),
+            (
+                "rustls::client=trace",
+                "rustls::client=trace",
+                "rustls=warn",
+            ),
             ("rustlsx=debug", "rustls=warn", ""),
             ("info", "h2=warn", ""),
             ("ureq[call]=debug", "ureq[call]=debug", "ureq=warn"),

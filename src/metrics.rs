@@ -264,7 +264,13 @@ mod tests {
     #[test]
     fn lateness() {
         let due = Utc.with_ymd_and_hms(2026, 5, 1, 9, 0, 0).unwrap();
-        let table = [(0, false), (59, false), (60, false), (61, true), (-5, false)];
+        let table = [
+            (0, false),
+            (59, false),
+            (60, false),
+            (61, true),
+            (-5, false),
+        ];
         for (after, late) in table {
             assert_eq!(
                 is_late(due, due + chrono::Duration::seconds(after)),

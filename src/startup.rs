@@ -12,10 +12,9 @@ use std::path::Path;
 pub fn licensing_state(l: &Licensing) -> String {
     match l {
         Licensing::Off => "off".into(),
-        Licensing::Sessions(rules) => format!(
-            "application integration, {} licence(s)",
-            rules.licences
-        ),
+        Licensing::Sessions(rules) => {
+            format!("application integration, {} licence(s)", rules.licences)
+        }
         Licensing::PerSystem { packs } => format!("per system, {packs} pack(s) of 25 systems"),
     }
 }

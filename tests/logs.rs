@@ -88,7 +88,11 @@ fn a_booking_logged_as_json() {
         Some("not an id"),
     );
     assert_eq!(status, 500);
-    assert_eq!(fault_id.len(), 32, "a new id replaces a malformed one: {fault_id}");
+    assert_eq!(
+        fault_id.len(),
+        32,
+        "a new id replaces a malformed one: {fault_id}"
+    );
 
     let log = lines(dir.path());
     let started = log
@@ -102,8 +106,14 @@ fn a_booking_logged_as_json() {
     assert!(f["database"].as_str().unwrap().starts_with("SQLite file "));
     assert_eq!(f["soap"], format!("{}", server.base));
     assert!(f["metrics"].as_str().unwrap().ends_with("/metrics"));
-    assert_eq!((&f["systems"], &f["users"], &f["bridges"]), (&2.into(), &1.into(), &0.into()));
-    assert_eq!((&f["launcher"], &f["licensing"]), (&"off".into(), &"off".into()));
+    assert_eq!(
+        (&f["systems"], &f["users"], &f["bridges"]),
+        (&2.into(), &1.into(), &0.into())
+    );
+    assert_eq!(
+        (&f["launcher"], &f["licensing"]),
+        (&"off".into(), &"off".into())
+    );
 
     let saved: Vec<_> = log
         .iter()

@@ -68,7 +68,10 @@ fn counts_move_with_a_booking_flow() {
     let moved = |name: &str, labels: &[(&str, &str)]| {
         value(&after, name, labels) - value(&before, name, labels)
     };
-    assert_eq!(moved(REQUESTS, &[("operation", SAVE), ("fault", "none")]), 1.0);
+    assert_eq!(
+        moved(REQUESTS, &[("operation", SAVE), ("fault", "none")]),
+        1.0
+    );
     assert_eq!(
         moved(
             REQUESTS,
@@ -79,11 +82,18 @@ fn counts_move_with_a_booking_flow() {
     assert_eq!(
         moved(
             REQUESTS,
-            &[("operation", "GetConferenceById"), ("fault", "MeetingNotFound")]
+            &[
+                ("operation", "GetConferenceById"),
+                ("fault", "MeetingNotFound")
+            ]
         ),
         1.0
     );
-    assert_eq!(moved(REQUESTS, &[]), 3.0, "the refused login is no SOAP call");
+    assert_eq!(
+        moved(REQUESTS, &[]),
+        3.0,
+        "the refused login is no SOAP call"
+    );
     assert_eq!(
         observations(
             &after,

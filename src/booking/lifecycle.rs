@@ -53,7 +53,12 @@ impl Booking {
             self.queue_cancellation(conn, gone, notify, now)
         });
         let id = target.id();
-        self.changed("delete", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "deleted")));
+        self.changed(
+            "delete",
+            id,
+            by,
+            done.as_ref().map(|()| (id.unwrap_or(0), "deleted")),
+        );
         done
     }
 
@@ -110,7 +115,12 @@ impl Booking {
             Ok(())
         });
         let id = target.id();
-        self.changed("end", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "ended")));
+        self.changed(
+            "end",
+            id,
+            by,
+            done.as_ref().map(|()| (id.unwrap_or(0), "ended")),
+        );
         done
     }
 

@@ -646,7 +646,12 @@ impl Booking {
             self.queue_confirmation(conn, &m, notify, now)?;
             Ok(m)
         });
-        self.changed("save", Some(req.id), by, done.as_ref().map(|c| (c.id, c.status.as_str())));
+        self.changed(
+            "save",
+            Some(req.id),
+            by,
+            done.as_ref().map(|c| (c.id, c.status.as_str())),
+        );
         done
     }
 
@@ -699,7 +704,12 @@ impl Booking {
             self.queue_cancellation(conn, gone, notify, now)
         });
         let id = target.id();
-        self.changed("delete", id, by, done.as_ref().map(|()| (id.unwrap_or(0), "deleted")));
+        self.changed(
+            "delete",
+            id,
+            by,
+            done.as_ref().map(|()| (id.unwrap_or(0), "deleted")),
+        );
         done
     }
 

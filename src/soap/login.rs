@@ -47,7 +47,8 @@ async fn checked(header: String, address: String, app: &Arc<App>) -> Result<User
     let name = plain_user_name(&login).to_string();
     let auth = &app.auth;
     // An address that is throttled gets nothing, not even what was verified before.
-    refuse_unless_checkable(auth.throttle.check_address(&address)).inspect_err(|_| throttled(app))?;
+    refuse_unless_checkable(auth.throttle.check_address(&address))
+        .inspect_err(|_| throttled(app))?;
     // A throttled name still serves a client whose very header was verified from this
     // address, when this address has no failures of its own: a flood of wrong passwords for
     // a service account from elsewhere must not stop the client that books with it. Anyone

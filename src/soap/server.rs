@@ -222,15 +222,15 @@ async fn answer(req: &HttpRequest, payload: web::Payload, app: &Arc<App>) -> Ans
     match outcome {
         Ok(reply) => (
             HttpResponse::Ok()
-            .content_type(response::content_type(parsed.version))
-            .body(response::success(
-                parsed.version,
-                service.namespace(),
-                &parsed.operation,
-                &parsed.api_header,
-                reply.result.as_deref(),
-                reply.extra_header.as_deref(),
-            )),
+                .content_type(response::content_type(parsed.version))
+                .body(response::success(
+                    parsed.version,
+                    service.namespace(),
+                    &parsed.operation,
+                    &parsed.api_header,
+                    reply.result.as_deref(),
+                    reply.extra_header.as_deref(),
+                )),
             Some(Called {
                 operation: parsed.operation,
                 fault: None,
