@@ -127,7 +127,7 @@ async fn answer(req: &HttpRequest, payload: web::Payload, app: &Arc<App>) -> Ans
         .query_string()
         .split('&')
         .any(|q| q.eq_ignore_ascii_case("wsdl"));
-    let guess = version_from_content_type(&req);
+    let guess = version_from_content_type(req);
     if req.method() == actix_web::http::Method::GET {
         let page = if wants_wsdl {
             wsdl(req, service)
