@@ -87,8 +87,9 @@ impl Metrics {
     /// A registry with every metric, and `pool_wait` (the store's own histogram of how long
     /// a database connection was waited for).
     pub fn new(pool_wait: Histogram) -> Metrics {
-        let mut registry = Registry::with_prefix("bridgebook");
-        let m = Metrics {
+        let mut m = Metrics {
+            registry: Registry::with_prefix("bridgebook"),
+            recording: true,
             soap_requests: Family::default(),
             soap_duration: Family::new_with_constructor(request_histogram),
             bookings: Family::default(),
@@ -98,9 +99,9 @@ impl Metrics {
             calls: Family::default(),
             bridge_reachable: Family::default(),
             login_failures: Family::default(),
-            registry: Registry::default(),
-            recording: true,
         };
+        // Families are shared handles: the registry reads what the fields count.
+        let registry = &mut m.registry;
         registry.register(
             "soap_requests",
             "SOAP calls answered, by operation and fault code (none: answered)",
@@ -108,7 +109,7 @@ impl Metrics {
         );
         registry.register(
             "soap_request_duration_seconds",
-            "Time from a SOAP call's body read to its answer, by operation",
+            "Time from a SOAP request to its answer, login included, by operation",
             m.soap_duration.clone(),
         );
         registry.register(
@@ -151,7 +152,7 @@ impl Metrics {
             "Time spent waiting for a database connection from the pool",
             pool_wait,
         );
-        Metrics { registry, ..m }
+        m
     }
 
     /// The same metrics, counting only when `on` (a service serving no metrics spends

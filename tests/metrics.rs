@@ -60,6 +60,12 @@ fn counts_move_with_a_booking_flow() {
         )
         .fault(-2147218248);
     client.get("99999").fault(code::MEETINGNOTFOUND);
+    client
+        .call(
+            "DeleteConferenceById",
+            &format!("<ConferenceId>{id}</ConferenceId>"),
+        )
+        .ok();
     // A wrong password: 401 and a login failure, no SOAP call.
     let refused = Client::as_user(&server, USER, "wrong").get(&id);
     assert_eq!(refused.status, 401);
@@ -91,7 +97,7 @@ fn counts_move_with_a_booking_flow() {
     );
     assert_eq!(
         moved(REQUESTS, &[]),
-        3.0,
+        4.0,
         "the refused login is no SOAP call"
     );
     assert_eq!(
@@ -113,6 +119,13 @@ fn counts_move_with_a_booking_flow() {
         moved(
             "bridgebook_bookings_total",
             &[("action", "save"), ("outcome", "refused")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        moved(
+            "bridgebook_bookings_total",
+            &[("action", "delete"), ("outcome", "deleted")]
         ),
         1.0
     );

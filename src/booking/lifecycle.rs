@@ -47,19 +47,14 @@ impl Booking {
                 seen
             };
             // A retried delete cancels nothing more.
-            if already {
-                return Ok(());
+            if !already {
+                self.queue_cancellation(conn, gone, notify, now)?;
             }
-            self.queue_cancellation(conn, gone, notify, now)
+            Ok(gone)
         });
-        let id = target.id();
-        self.changed(
-            "delete",
-            id,
-            by,
-            done.as_ref().map(|()| (id.unwrap_or(0), "deleted")),
-        );
-        done
+        let done = done.as_ref().map(|id| (*id, "deleted"));
+        self.changed("delete", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     pub(super) fn delete_meeting_in(
@@ -109,19 +104,14 @@ impl Booking {
                         )
                     })?;
             }
-            let freed = (now, c.end);
+            let (ended, freed) = (c.id, (now, c.end));
             self.end_in(conn, c, by, now)?;
             self.heal_later(conn, freed.0, freed.1)?;
-            Ok(())
+            Ok(ended)
         });
-        let id = target.id();
-        self.changed(
-            "end",
-            id,
-            by,
-            done.as_ref().map(|()| (id.unwrap_or(0), "ended")),
-        );
-        done
+        let done = done.as_ref().map(|id| (*id, "ended"));
+        self.changed("end", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     fn end_in(

@@ -698,19 +698,14 @@ impl Booking {
                 touch(conn, &mut head, by)?;
             }
             self.heal_all_later(conn)?;
-            if already {
-                return Ok(());
+            if !already {
+                self.queue_cancellation(conn, gone, notify, now)?;
             }
-            self.queue_cancellation(conn, gone, notify, now)
+            Ok(gone)
         });
-        let id = target.id();
-        self.changed(
-            "delete",
-            id,
-            by,
-            done.as_ref().map(|()| (id.unwrap_or(0), "deleted")),
-        );
-        done
+        let done = done.as_ref().map(|id| (*id, "deleted"));
+        self.changed("delete", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     /// A whole series deleted: pending occurrences deleted, a running one ended, finished
