@@ -164,3 +164,80 @@ fn each_service_counts_its_own() {
         0.0
     );
 }
+
+/// The launcher's work counted: jobs taken up, calls connected and failed, and whether each
+/// bridge answers.
+#[test]
+fn bridge_work_is_counted() {
+    let sim = bridgebook::sim::cms::CmsSim::start("127.0.0.1:0", "api", "api-secret").unwrap();
+    let rooms = r#"
+[[system]]
+id = 11
+name = "Room with a SIP URI"
+sip_uri = "room11@rooms.example.com"
+[[system]]
+id = 12
+name = "Room with an H.323 ID"
+h323_id = "room12.h323"
+"#;
+    let server = Server::start_with(
+        Backend::Sqlite,
+        Options {
+            extra_config: rooms.to_string()
+                + &bridge_table(
+                    "cms-1",
+                    "meeting-server",
+                    &sim.base,
+                    40,
+                    "vc.example.com",
+                    "priority = 1",
+                )
+                + &bridge_table(
+                    "gone-1",
+                    "meeting-server",
+                    "http://127.0.0.1:9",
+                    40,
+                    "vc.example.com",
+                    "priority = 50",
+                ),
+            launcher: true,
+            ..Options::default()
+        },
+    );
+    // The Meeting Server dials SIP: the room with a SIP URI and the dial-out connect, the
+    // room with only an H.323 ID cannot be called.
+    let parts = tms(11) + &tms(12) + &external("SIP ->", "guest@partner.example");
+    let meeting = format!(
+        "<ConferenceId>-1</ConferenceId><Title>Counted</Title><StartTimeUTC>{}</StartTimeUTC><EndTimeUTC>{}</EndTimeUTC><ConferenceType>Automatic Call Launch</ConferenceType><Participants>{parts}</Participants>",
+        seconds_from_now(4),
+        seconds_from_now(120)
+    );
+    Client::new(&server).save(&meeting, "Strict").ok();
+    let connected = [("state", "connected")];
+    eventually(20, "two calls connected", || {
+        value(&scrape(&server), "bridgebook_calls_total", &connected) == 2.0
+    });
+    eventually(10, "the failed call counted", || {
+        value(
+            &scrape(&server),
+            "bridgebook_calls_total",
+            &[("state", "failed")],
+        ) == 1.0
+    });
+    let s = scrape(&server);
+    let due = "bridgebook_bridge_jobs_due_total";
+    assert_eq!(value(&s, due, &[("kind", "provision")]), 1.0);
+    assert!(value(&s, due, &[("kind", "dial_out")]) >= 1.0);
+    assert_eq!(value(&s, due, &[("kind", "tear_down")]), 0.0);
+    assert_eq!(value(&s, "bridgebook_bridge_jobs_late_total", &[]), 0.0);
+    assert_eq!(
+        value(&s, "bridgebook_bridge_reachable", &[("bridge", "cms-1")]),
+        1.0
+    );
+    eventually(10, "the bridge that does not answer shown so", || {
+        let s = scrape(&server);
+        s.samples.iter().any(|x| {
+            x.metric == "bridgebook_bridge_reachable" && x.labels.get("bridge") == Some("gone-1")
+        }) && value(&s, "bridgebook_bridge_reachable", &[("bridge", "gone-1")]) == 0.0
+    });
+}
