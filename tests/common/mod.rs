@@ -245,7 +245,8 @@ password_hash = "{hash}"
         std::fs::write(&cfg, config).unwrap();
         let (level, stderr) = if o.capture_log {
             let file = std::fs::File::create(dir.join("bridgebook.log")).unwrap();
-            ("trace", Stdio::from(file))
+            // ureq named: the bridge exchanges are in it (unnamed, it stays at warn).
+            ("ureq=trace,trace", Stdio::from(file))
         } else {
             ("warn", Stdio::inherit())
         };
