@@ -22,6 +22,8 @@ pub struct App {
     pub console: crate::admin::console::Sessions,
     /// The effective configuration as started, secrets hidden: (key, value, origin).
     pub settings: Vec<(String, String, &'static str)>,
+    /// This service's counts, served at `metrics_listen`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Opens the store, migrates it and loads the configured systems and users.
@@ -72,6 +74,10 @@ pub fn build(config: &Config) -> Result<App, String> {
     booking.lead = chrono::Duration::seconds(config.launcher.lead_seconds.max(0));
     booking.templates = Arc::new(crate::mail::Templates::new(config.mail.templates.clone())?);
     booking.mail_enabled = config.mail.server.is_some();
+    booking.metrics = Arc::new(
+        crate::metrics::Metrics::new(store.pool_wait())
+            .recording(config.metrics_address().is_some()),
+    );
     let configured = config
         .bridges
         .iter()
@@ -81,6 +87,7 @@ pub fn build(config: &Config) -> Result<App, String> {
         .load_bridges(&configured, &User::system())
         .map_err(|e| e.message)?;
     Ok(App {
+        metrics: booking.metrics.clone(),
         booking,
         auth: Authenticator::new(store, ldap, &config.logins),
         max_body_bytes: config.max_body_bytes,

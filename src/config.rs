@@ -9,6 +9,9 @@ use std::path::Path;
 pub struct Config {
     /// Address the SOAP services listen on.
     pub listen: String,
+    /// Address of the Prometheus metrics listener (`/metrics`), apart from the SOAP one so
+    /// it is not exposed where the SOAP services are; "off" (or empty) serves none.
+    pub metrics_listen: String,
     /// A SQLite file path (or sqlite:// URL), or a postgres:// URL.
     pub database_url: String,
     pub pool_size: u32,
@@ -41,6 +44,8 @@ pub struct Config {
     /// Log filter, e.g. `info` or `bridgebook=debug,warn`; BRIDGEBOOK_LOG takes precedence.
     /// Read again on SIGHUP.
     pub log: String,
+    /// `text` (coloured only on a terminal) or `json` (one object a line, for collectors).
+    pub log_format: crate::logging::LogFormat,
     /// Which keys the file and the environment set (the rest are defaults).
     #[serde(skip)]
     pub origins: Origins,
@@ -78,6 +83,14 @@ fn keys_of(table: &toml::Table, prefix: &str, out: &mut std::collections::BTreeS
 }
 
 impl Config {
+    /// The metrics listener's address, unless it is turned off.
+    pub fn metrics_address(&self) -> Option<&str> {
+        match self.metrics_listen.trim() {
+            "" | "off" => None,
+            a => Some(a),
+        }
+    }
+
     /// The effective configuration as (key, value, origin) rows: origin is "environment",
     /// "file" or "default"; secrets are hidden; an array of tables is one row with its
     /// length.
@@ -179,6 +192,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: "127.0.0.1:8080".into(),
+            metrics_listen: "127.0.0.1:9464".into(),
             database_url: "./data/bridgebook.db".into(),
             pool_size: 8,
             max_body_bytes: 1024 * 1024,
@@ -197,6 +211,7 @@ impl Default for Config {
             mail: Default::default(),
             console: ConsoleConfig::default(),
             log: String::new(),
+            log_format: crate::logging::LogFormat::Text,
             origins: Origins::default(),
         }
     }

@@ -171,6 +171,9 @@ fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
     // `demo`: the database is the demo's own, named when it is made.
     let load_for = |settings: &Settings, demo: bool| -> Result<Config, String> {
         let c = settings.load()?;
+        if let Err(e) = log.apply_format(c.log_format) {
+            tracing::warn!("{e}");
+        }
         if let Err(e) = log.apply(&c.log) {
             tracing::warn!("{e}");
         }
@@ -245,7 +248,11 @@ fn run(mut cli: Cli, log: LogLevel) -> Result<(), String> {
                     })
                 }),
             );
-            serve(c, vec![reload_log, reload_certificate])
+            serve(
+                c,
+                settings.config.as_deref(),
+                vec![reload_log, reload_certificate],
+            )
         }
     }
 }
@@ -265,7 +272,11 @@ fn blocking_threads(c: &Config, workers: usize) -> usize {
     wanted.div_ceil(workers).max(1)
 }
 
-fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String> {
+fn serve(
+    c: Config,
+    config_file: Option<&std::path::Path>,
+    reloads: Vec<bridgebook::hangup::Hook>,
+) -> Result<(), String> {
     let tls = c.tls.as_ref().map(server_tls::install).transpose()?;
     if let Some(w) = server_tls::plain_http_warning(&c.listen, tls.is_some()) {
         tracing::warn!("{w}");
@@ -319,9 +330,17 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
     actix_web::rt::System::new().block_on(async move {
         bridgebook::hangup::on_hangup(reloads)
             .map_err(|e| format!("cannot take over SIGHUP: {e}"))?;
+        let metrics = match c.metrics_address() {
+            Some(a) => Some(bridgebook::metrics_listener::bind(a, app.metrics.clone())?),
+            None => None,
+        };
+        let summary_app = app.clone();
         let data = actix_web::web::Data::new(app);
         let http = actix_web::HttpServer::new(move || {
             actix_web::App::new()
+                .wrap(actix_web::middleware::from_fn(
+                    bridgebook::request_id::with_request_id,
+                ))
                 .app_data(data.clone())
                 .configure(bridgebook::admin::configure)
                 .configure(server::configure)
@@ -337,12 +356,32 @@ fn serve(c: Config, reloads: Vec<bridgebook::hangup::Hook>) -> Result<(), String
         }
         .map_err(|e| format!("cannot listen on {}: {e}", c.listen))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
+        let metrics_addrs = metrics.as_ref().map(|(_, a)| a.clone()).unwrap_or_default();
+        // Tests and scripts read these lines to find ephemeral ports: the SOAP address
+        // first, as always; written at once, so a reader that stops after the first line
+        // has not closed the pipe before the rest is written.
+        let mut printed = String::new();
         for addr in http.addrs() {
-            // Tests and scripts read this line to find an ephemeral port.
-            println!("bridgebook listening on {scheme}://{addr}");
+            printed.push_str(&format!("bridgebook listening on {scheme}://{addr}\n"));
+        }
+        for addr in &metrics_addrs {
+            printed.push_str(&format!("bridgebook metrics on http://{addr}/metrics\n"));
         }
         use std::io::Write;
-        let _ = std::io::stdout().flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(printed.as_bytes()).and_then(|()| out.flush());
+        drop(out);
+        bridgebook::startup::log_summary(
+            &summary_app,
+            &c,
+            config_file,
+            (scheme, &http.addrs()),
+            &metrics_addrs,
+        );
+        drop(summary_app);
+        if let Some((server, _)) = metrics {
+            actix_web::rt::spawn(server);
+        }
         http.run().await.map_err(|e| e.to_string())
     })?;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);

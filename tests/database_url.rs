@@ -14,6 +14,7 @@ fn start_with_url(url: &str) -> (Option<i32>, String, Vec<std::path::PathBuf>) {
         .current_dir(dir.path())
         .args(["--database-url", url, "serve", "--listen", "127.0.0.1:0"])
         .env("BRIDGEBOOK_LOG", "info")
+        .env("BRIDGEBOOK_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -19,6 +19,7 @@ fn the_demo_puts_a_booked_meeting_on_its_bridge() {
         .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
         .current_dir(cwd.path())
         .env("BRIDGEBOOK_LOG", "warn")
+        .env("BRIDGEBOOK_METRICS_LISTEN", "127.0.0.1:0")
         .env_remove("BRIDGEBOOK_CONFIG")
         // Test settings, not configuration keys.
         .env_clear_test_settings()

@@ -54,6 +54,7 @@ fn sighup_applies_the_configured_log_level() {
         .arg("--config")
         .arg(&cfg)
         .arg("serve")
+        .env("BRIDGEBOOK_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
@@ -84,7 +85,8 @@ fn sighup_applies_the_configured_log_level() {
         !quiet.contains("TRACE") && !quiet.contains("INFO"),
         "{quiet}"
     );
-    std::fs::write(&cfg, config("trace")).unwrap();
+    // The HTTP library is named: at a bare "trace" it stays at warn.
+    std::fs::write(&cfg, config("actix_http=trace,trace")).unwrap();
     hangup(child.id());
     // Whatever is answered after the signal is logged at the new level; wait for it.
     let mut loud = String::new();

@@ -36,6 +36,10 @@ struct Args {
     /// The bridgebook binary to start (default: the one beside this tool).
     #[arg(long)]
     server: Option<PathBuf>,
+    /// The service's metrics listener: an address, or "off" to run without metrics (what
+    /// their cost is measured against).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    metrics_listen: String,
 }
 
 const USER: &str = "load";
@@ -132,8 +136,9 @@ impl Drop for Server {
 fn start_server(args: &Args, dir: &std::path::Path, url: &str) -> Result<Server, String> {
     let hash = bridgebook::directory::password::hash(PASSWORD)?;
     let mut config = format!(
-        "database_url = \"{url}\"\n[booking]\nbooking_window_days = 3650\n\
-         [[user]]\nusername = \"{USER}\"\npassword_hash = \"{hash}\"\nsite_admin = true\n"
+        "database_url = \"{url}\"\nmetrics_listen = \"{metrics}\"\n[booking]\nbooking_window_days = 3650\n\
+         [[user]]\nusername = \"{USER}\"\npassword_hash = \"{hash}\"\nsite_admin = true\n",
+        metrics = args.metrics_listen
     );
     for id in 1..=2 * args.connections {
         config.push_str(&format!("[[system]]\nid = {id}\nname = \"Room {id}\"\n"));

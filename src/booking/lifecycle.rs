@@ -29,7 +29,7 @@ impl Booking {
     /// With `notify.confirm`, the owner and EmailTo are sent the cancellation.
     pub fn delete(&self, target: Target, by: &User, notify: &Notify) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
             // What the meeting held on a bridge may be what a Defective one waits for.
@@ -47,11 +47,14 @@ impl Booking {
                 seen
             };
             // A retried delete cancels nothing more.
-            if already {
-                return Ok(());
+            if !already {
+                self.queue_cancellation(conn, gone, notify, now)?;
             }
-            self.queue_cancellation(conn, gone, notify, now)
-        })
+            Ok(gone)
+        });
+        let done = done.as_ref().map(|id| (*id, "deleted"));
+        self.changed("delete", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     pub(super) fn delete_meeting_in(
@@ -86,7 +89,7 @@ impl Booking {
     /// series, its running occurrence.
     pub fn end(&self, target: Target, by: &User) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let mut c = find(conn, target)?;
             may_change(&by.rights, by.id, c.owner.id, c.id)?;
             if c.is_series() {
@@ -101,11 +104,14 @@ impl Booking {
                         )
                     })?;
             }
-            let freed = (now, c.end);
+            let (ended, freed) = (c.id, (now, c.end));
             self.end_in(conn, c, by, now)?;
             self.heal_later(conn, freed.0, freed.1)?;
-            Ok(())
-        })
+            Ok(ended)
+        });
+        let done = done.as_ref().map(|id| (*id, "ended"));
+        self.changed("end", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     fn end_in(

@@ -2,6 +2,7 @@
 //! writing one runs in a single database transaction.
 mod accounts;
 mod bridges;
+mod changes;
 mod feeds;
 pub mod import;
 mod inventory;
@@ -41,6 +42,8 @@ pub struct Booking {
     pub templates: Arc<crate::mail::Templates>,
     /// Mail is written to the outbox (an SMTP server is configured).
     pub mail_enabled: bool,
+    /// The service's counts: booking changes here, bridge work in the launcher.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub use accounts::{AccountRecord, GroupRecord, NewUser};
@@ -64,6 +67,7 @@ pub enum Booked {
 impl Booking {
     pub fn new(store: Arc<Store>, rules: BookingRules, transactions_page: i64) -> Booking {
         Booking {
+            metrics: Arc::new(crate::metrics::Metrics::new(store.pool_wait())),
             store,
             rules,
             transactions_page,

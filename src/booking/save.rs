@@ -17,6 +17,12 @@ use crate::store::conferences::{self, Conflict};
 use crate::store::{lock_systems, systems, transactions, users, DbConnection};
 use chrono::{DateTime, Utc};
 
+/// The conference a save changed and its stored status.
+fn saved_outcome(b: &Booked) -> (i64, &'static str) {
+    let c = saved_conference(b);
+    (c.id, c.status.as_str())
+}
+
 impl Booking {
     /// Creates or updates a single meeting or a whole series.
     pub fn save(
@@ -37,11 +43,13 @@ impl Booking {
         notify: &Notify,
     ) -> Result<Booked, Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let saved = self.save_in(conn, req, mode, by, now, None)?;
             self.queue_confirmation(conn, saved_conference(&saved), notify, now)?;
             Ok(saved)
-        })
+        });
+        self.changed("save", Some(req.id), by, done.as_ref().map(saved_outcome));
+        done
     }
 
     /// Saves every conference or none (SaveConferences with oneTransaction).
@@ -52,7 +60,7 @@ impl Booking {
         notify: &Notify,
     ) -> Result<Vec<Booked>, Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             // Every system's lock first: the locks keep one order (systems, routing, log)
             // while one meeting after another is saved in this transaction.
             let all: Vec<i64> = systems::all(conn)?.iter().map(|s| s.id).collect();
@@ -64,7 +72,14 @@ impl Booking {
                 out.push(saved);
             }
             Ok(out)
-        })
+        });
+        match &done {
+            Ok(all) => all
+                .iter()
+                .for_each(|b| self.changed("save", None, by, Ok(saved_outcome(b)))),
+            Err(e) => self.changed("save", None, by, Err(e)),
+        }
+        done
     }
 
     /// Saves `req`; a new meeting moved from TMS (`kept`) keeps TMS's ids and versions.

@@ -582,7 +582,7 @@ impl Booking {
         notify: &super::Notify,
     ) -> Result<Conference, Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let occ = find_occurrence(conn, req)?;
             if let Some(v) = req.version {
                 if v != occ.version {
@@ -657,7 +657,14 @@ impl Booking {
             touch(conn, &mut head, by)?;
             self.queue_confirmation(conn, &m, notify, now)?;
             Ok(m)
-        })
+        });
+        self.changed(
+            "save",
+            Some(req.id),
+            by,
+            done.as_ref().map(|c| (c.id, c.status.as_str())),
+        );
+        done
     }
 
     /// DeleteConferenceRecInstanceById / DeleteConferenceInstanceByExternalId: one
@@ -670,7 +677,7 @@ impl Booking {
         notify: &super::Notify,
     ) -> Result<(), Error> {
         let now = self.now();
-        self.store.write(|conn| {
+        let done = self.store.write(|conn| {
             let c = match target {
                 OccurrenceTarget::Id(id) => {
                     let c = conferences::get(conn, id)?.ok_or_else(|| Error::not_found(id))?;
@@ -703,11 +710,14 @@ impl Booking {
                 touch(conn, &mut head, by)?;
             }
             self.heal_all_later(conn)?;
-            if already {
-                return Ok(());
+            if !already {
+                self.queue_cancellation(conn, gone, notify, now)?;
             }
-            self.queue_cancellation(conn, gone, notify, now)
-        })
+            Ok(gone)
+        });
+        let done = done.as_ref().map(|id| (*id, "deleted"));
+        self.changed("delete", target.id(), by, done);
+        done.map(|_| ()).map_err(Clone::clone)
     }
 
     /// A whole series deleted: pending occurrences deleted, a running one ended, finished

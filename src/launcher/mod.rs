@@ -280,6 +280,11 @@ impl Worker {
 
     fn run(&self, app: &App, job: &Job, first_retry: Duration) -> Result<(), Error> {
         let store = &app.booking.store;
+        let metrics = &app.metrics;
+        metrics.job(&metrics.jobs_due, job.kind.as_str());
+        if crate::metrics::is_late(job.due, Utc::now()) {
+            metrics.job(&metrics.jobs_late, job.kind.as_str());
+        }
         let (conference, bridge, rooms) = store.read(|conn| {
             let c = conferences::get(conn, job.conference_id)?;
             let rooms = match &c {
@@ -290,11 +295,16 @@ impl Worker {
         })?;
         let reference = meeting::reference(&self.installation, job.conference_id);
         let Some(bridge) = bridge else {
+            metrics.job(&metrics.jobs_failed, job.kind.as_str());
             return store.write(|conn| jobs::fail(conn, job.id, "the bridge was removed", None));
         };
         let adapter = match self.adapters.get(&bridge) {
             Ok(a) => a,
-            Err(why) => return store.write(|conn| jobs::fail(conn, job.id, &why, None)),
+            Err(why) => {
+                metrics.job(&metrics.jobs_failed, job.kind.as_str());
+                tracing::warn!(bridge = %bridge.bridge.name, conference = job.conference_id, "{reference}: {} failed: {why}", job.kind.as_str());
+                return store.write(|conn| jobs::fail(conn, job.id, &why, None));
+            }
         };
         let wanted = conference
             .as_ref()
@@ -326,6 +336,7 @@ impl Worker {
             Err(e) => e,
         };
         let text = e.to_string();
+        metrics.job(&metrics.jobs_failed, job.kind.as_str());
         tracing::warn!(bridge = %name, conference = job.conference_id, job = job.id, "{reference}: {} failed: {text}", job.kind.as_str());
         if matches!(e, BridgeError::Unreachable(_)) {
             answers(app, &bridge, Err(&e))?;
@@ -543,6 +554,9 @@ fn record_calls(
         .store
         .write(|conn| calls::record(conn, id, &seen, now))?;
     for c in &changes {
+        if c.state == "connected" || c.state == "failed" {
+            app.metrics.call(c.state);
+        }
         match &c.reason {
             Some(why) if c.state == "failed" => {
                 tracing::warn!(bridge = %bridge, conference = id, "call to {} failed: {why}", c.address)
@@ -557,6 +571,7 @@ fn record_calls(
 
 /// Records whether bridge `b` answers, and says so in the log when that changed.
 fn answers(app: &App, b: &StoredBridge, outcome: Result<(), &BridgeError>) -> Result<(), Error> {
+    app.metrics.reachable(&b.bridge.name, outcome.is_ok());
     let why = outcome.err().map(ToString::to_string);
     if app
         .booking

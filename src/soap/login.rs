@@ -47,7 +47,8 @@ async fn checked(header: String, address: String, app: &Arc<App>) -> Result<User
     let name = plain_user_name(&login).to_string();
     let auth = &app.auth;
     // An address that is throttled gets nothing, not even what was verified before.
-    refuse_unless_checkable(auth.throttle.check_address(&address))?;
+    refuse_unless_checkable(auth.throttle.check_address(&address))
+        .inspect_err(|_| throttled(app))?;
     // A throttled name still serves a client whose very header was verified from this
     // address, when this address has no failures of its own: a flood of wrong passwords for
     // a service account from elsewhere must not stop the client that books with it. Anyone
@@ -59,7 +60,7 @@ async fn checked(header: String, address: String, app: &Arc<App>) -> Result<User
                 return Ok(u);
             }
         }
-        refuse_unless_checkable(for_name)?;
+        refuse_unless_checkable(for_name).inspect_err(|_| throttled(app))?;
     }
     if let Some(u) = auth.remembered(&header) {
         auth.remember_address(&header, &address);
@@ -77,10 +78,17 @@ async fn checked(header: String, address: String, app: &Arc<App>) -> Result<User
             auth.remember_address(&header, &address);
             auth.throttle.succeeded(&name)
         }
-        Err(Denied::Unauthorized) => auth.throttle.failed(&name, &address),
+        Err(Denied::Unauthorized) => {
+            app.metrics.login_failed("credentials");
+            auth.throttle.failed(&name, &address)
+        }
         Err(_) => {}
     }
     outcome
+}
+
+fn throttled(app: &App) {
+    app.metrics.login_failed("throttled");
 }
 
 fn refuse_unless_checkable(v: Verdict) -> Result<(), Denied> {

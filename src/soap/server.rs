@@ -5,7 +5,10 @@ use super::envelope::{self, SoapVersion};
 use super::response;
 use crate::api::{self, Call, Service};
 use crate::app::App;
-use crate::domain::Error;
+use crate::domain::{Error, ErrorCode};
+
+/// The operation label of a request that named no operation of its service.
+const UNKNOWN: &str = "unknown";
 use crate::http_limits::{body_timed_out, read_body, BodyError};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -68,26 +71,66 @@ pub(crate) fn unauthorized() -> HttpResponse {
         .finish()
 }
 
+/// What a SOAP call came to, for the metrics.
+struct Called {
+    /// The operation, or "unknown" when the request named none of the service's (a label
+    /// per made-up name would let any client grow the metrics without bound).
+    operation: String,
+    fault: Option<ErrorCode>,
+}
+
+type Answered = (HttpResponse, Option<Called>);
+
 async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>>) -> HttpResponse {
+    let started = std::time::Instant::now();
+    let (response, called) = answer(&req, payload, &app).await;
+    if let Some(c) = called {
+        let fault = c.fault.map(|code| format!("{code:?}"));
+        app.metrics.soap_request(
+            &c.operation,
+            fault.as_deref(),
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    response
+}
+
+fn log_fault(operation: &str, e: &Error) {
+    tracing::info!(operation, code = e.code.code(), fault = ?e.code, "fault: {}", e.message);
+}
+
+/// A fault for `operation`, logged with its code.
+fn failed(operation: &str, v: SoapVersion, e: &Error, req: &HttpRequest) -> Answered {
+    log_fault(operation, e);
+    (
+        fault(v, e, req),
+        Some(Called {
+            operation: operation.to_string(),
+            fault: Some(e.code),
+        }),
+    )
+}
+
+async fn answer(req: &HttpRequest, payload: web::Payload, app: &Arc<App>) -> Answered {
     let Some(service) = service_of(req.path()) else {
-        return HttpResponse::NotFound().finish();
+        return (HttpResponse::NotFound().finish(), None);
     };
-    let user = match authenticate(&req, &app).await {
+    let user = match authenticate(req, app).await {
         Ok(u) => u,
-        Err(Denied::Unauthorized) => return unauthorized(),
+        Err(Denied::Unauthorized) => return (unauthorized(), None),
         Err(Denied::Unavailable(e)) => {
-            return HttpResponse::ServiceUnavailable().body(e.message);
+            return (HttpResponse::ServiceUnavailable().body(e.message), None);
         }
-        Err(other) => return super::login::refused(&other),
+        Err(other) => return (super::login::refused(&other), None),
     };
     let wants_wsdl = req
         .query_string()
         .split('&')
         .any(|q| q.eq_ignore_ascii_case("wsdl"));
-    let guess = version_from_content_type(&req);
+    let guess = version_from_content_type(req);
     if req.method() == actix_web::http::Method::GET {
-        return if wants_wsdl {
-            wsdl(&req, service)
+        let page = if wants_wsdl {
+            wsdl(req, service)
         } else {
             HttpResponse::Ok()
                 .content_type("text/plain; charset=utf-8")
@@ -97,50 +140,55 @@ async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>
                         Service::Booking => "booking",
                         Service::RemoteSetup => "remote setup",
                     },
-                    node(&req),
+                    node(req),
                     service.operations().join(", ")
                 ))
         };
+        return (page, None);
     }
     if req.method() != actix_web::http::Method::POST {
-        return HttpResponse::MethodNotAllowed().finish();
+        return (HttpResponse::MethodNotAllowed().finish(), None);
     }
 
     // Credentials were checked above, before any of the body is read.
     let body = match read_body(payload, app.max_body_bytes, app.body_timeout).await {
         Ok(b) => b,
-        Err(BodyError::TimedOut) => return body_timed_out(),
-        Err(BodyError::Broken) => return HttpResponse::BadRequest().finish(),
+        Err(BodyError::TimedOut) => return (body_timed_out(), None),
+        Err(BodyError::Broken) => return (HttpResponse::BadRequest().finish(), None),
         Err(BodyError::TooLarge) => {
             let e = Error::malformed(format!(
                 "The request is larger than the {} bytes this service accepts.",
                 app.max_body_bytes
             ));
-            return fault(guess, &e, &req);
+            return failed(UNKNOWN, guess, &e, req);
         }
     };
 
     let parsed = match envelope::parse(&body) {
         Ok(p) => p,
-        Err(e) => return fault(guess, &e, &req),
+        Err(e) => return failed(UNKNOWN, guess, &e, req),
     };
     if !service.operations().contains(&parsed.operation.as_str()) {
         let e = Error::malformed(format!(
             "'{}' is not an operation of this service.",
             parsed.operation
         ));
-        return fault(parsed.version, &e, &req);
+        return failed(UNKNOWN, parsed.version, &e, req);
     }
+    tracing::Span::current().record("operation", parsed.operation.as_str());
     if let Err(e) = super::xml_chars::check(&parsed.body) {
-        return fault(parsed.version, &e, &req);
+        return failed(&parsed.operation, parsed.version, &e, req);
     }
     let client = req
         .peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_default();
-    let app2 = Arc::clone(&app);
-    // The request moves to the database thread and comes back with the answer.
+    let app2 = Arc::clone(app);
+    // The request moves to the database thread and comes back with the answer; its lines
+    // there carry the request's id too.
+    let span = tracing::Span::current();
     let done = web::block(move || {
+        let _in_request = span.enter();
         let outcome = api::dispatch(
             service,
             &app2.booking,
@@ -168,28 +216,41 @@ async fn handle(req: HttpRequest, payload: web::Payload, app: web::Data<Arc<App>
         Ok(x) => x,
         Err(e) => {
             let e = Error::internal(format!("the request was interrupted: {e}"));
-            return fault(guess, &e, &req);
+            return failed(UNKNOWN, guess, &e, req);
         }
     };
     match outcome {
-        Ok(reply) => HttpResponse::Ok()
-            .content_type(response::content_type(parsed.version))
-            .body(response::success(
-                parsed.version,
-                service.namespace(),
-                &parsed.operation,
-                &parsed.api_header,
-                reply.result.as_deref(),
-                reply.extra_header.as_deref(),
-            )),
+        Ok(reply) => (
+            HttpResponse::Ok()
+                .content_type(response::content_type(parsed.version))
+                .body(response::success(
+                    parsed.version,
+                    service.namespace(),
+                    &parsed.operation,
+                    &parsed.api_header,
+                    reply.result.as_deref(),
+                    reply.extra_header.as_deref(),
+                )),
+            Some(Called {
+                operation: parsed.operation,
+                fault: None,
+            }),
+        ),
         Err(mut e) => {
-            tracing::debug!(operation = %parsed.operation, code = e.code.code(), "fault: {}", e.message);
+            // The log keeps the message in the service's language; the client gets its own.
+            log_fault(&parsed.operation, &e);
             e.message = super::fault_language::localized(
                 e.code,
                 parsed.context.ClientLanguage.as_deref(),
                 &e.message,
             );
-            fault(parsed.version, &e, &req)
+            (
+                fault(parsed.version, &e, req),
+                Some(Called {
+                    operation: parsed.operation,
+                    fault: Some(e.code),
+                }),
+            )
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::domain::{Error, ErrorCode};
 use database_url::DatabaseUrl;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ManageConnection, Pool, R2D2Connection};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -112,6 +112,9 @@ pub struct Store {
     /// The generation in the database, raised by changes made from the command line
     /// (`users_generation::watch` reads it).
     stored_users_generation: std::sync::atomic::AtomicU64,
+    /// How long each connection was waited for: a pool too small for the load shows here
+    /// first (exposed as a metric).
+    pool_wait: prometheus_client::metrics::histogram::Histogram,
 }
 
 impl From<diesel::result::Error> for Error {
@@ -201,6 +204,7 @@ impl Store {
             sqlite_writer: Mutex::new(()),
             users_generation: std::sync::atomic::AtomicU64::new(0),
             stored_users_generation: std::sync::atomic::AtomicU64::new(0),
+            pool_wait: crate::metrics::pool_wait_histogram(),
         })
     }
 
@@ -223,6 +227,18 @@ impl Store {
     pub(crate) fn set_stored_users_generation(&self, g: u64) {
         self.stored_users_generation
             .store(g, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The histogram of connection waits, for the metrics registry.
+    pub fn pool_wait(&self) -> prometheus_client::metrics::histogram::Histogram {
+        self.pool_wait.clone()
+    }
+
+    fn connection(&self) -> Result<PooledConnection<Manager>, Error> {
+        let asked = std::time::Instant::now();
+        let conn = self.pool.get().map_err(pool_error);
+        self.pool_wait.observe(asked.elapsed().as_secs_f64());
+        conn
     }
 
     pub fn backend(&self) -> Backend {
@@ -263,7 +279,7 @@ impl Store {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut conn = self.pool.get().map_err(pool_error)?;
+        let mut conn = self.connection()?;
         f(&mut conn)
     }
 
@@ -273,7 +289,7 @@ impl Store {
     /// then names the conflicting meeting, a BestEffortForced one is saved as Defective.
     pub fn write<T>(&self, f: impl Fn(&mut DbConnection) -> Result<T, Error>) -> Result<T, Error> {
         const ATTEMPTS: usize = 3;
-        let mut conn = self.pool.get().map_err(pool_error)?;
+        let mut conn = self.connection()?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,

@@ -26,6 +26,7 @@ impl Bare {
             .arg(&cfg)
             .arg("serve")
             .env("BRIDGEBOOK_LOG", "warn")
+            .env("BRIDGEBOOK_METRICS_LISTEN", "127.0.0.1:0")
             .env_remove("BRIDGEBOOK_ADMIN_PASSWORD")
             .env_clear_test_settings()
             .stdout(Stdio::piped())

@@ -38,6 +38,8 @@ pub fn backends() -> Vec<Backend> {
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The metrics listener's `/metrics` URL.
+    pub metrics: String,
     pub backend: Backend,
     url: String,
     _dir: tempfile::TempDir,
@@ -107,10 +109,11 @@ impl Server {
                 (Some(n), u)
             }
         };
-        let (child, base) = spawn(dir.path(), &url, &o);
+        let (child, base, metrics) = spawn(dir.path(), &url, &o);
         Server {
             child,
             base,
+            metrics,
             backend,
             url,
             _dir: dir,
@@ -122,10 +125,11 @@ impl Server {
     /// e.g. through a proxy the test controls.
     pub fn start_on_postgres(name: String, url: String, o: Options) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let (child, base) = spawn(dir.path(), &url, &o);
+        let (child, base, metrics) = spawn(dir.path(), &url, &o);
         Server {
             child,
             base,
+            metrics,
             backend: Backend::Postgres,
             url,
             _dir: dir,
@@ -151,10 +155,11 @@ impl Server {
     /// A second instance of the service on the same database, as another node would run.
     pub fn beside(&self, o: Options) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let (child, base) = spawn(dir.path(), &self.url, &o);
+        let (child, base, metrics) = spawn(dir.path(), &self.url, &o);
         Server {
             child,
             base,
+            metrics,
             backend: self.backend,
             url: self.url.clone(),
             _dir: dir,
@@ -167,18 +172,20 @@ impl Server {
     pub fn restart(&mut self, o: Options) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, base) = spawn(self._dir.path(), &self.url, &o);
+        let (child, base, metrics) = spawn(self._dir.path(), &self.url, &o);
         self.child = child;
         self.base = base;
+        self.metrics = metrics;
     }
 }
 
 /// Writes the configuration into `dir` and starts the service; answers its address.
-fn spawn(dir: &std::path::Path, url: &str, o: &Options) -> (Child, String) {
+fn spawn(dir: &std::path::Path, url: &str, o: &Options) -> (Child, String, String) {
     {
         let config = format!(
             r#"
 listen = "127.0.0.1:0"
+metrics_listen = "127.0.0.1:0"
 database_url = "{url}"
 max_body_bytes = {max}
 workers = 2
@@ -239,7 +246,8 @@ password_hash = "{hash}"
         std::fs::write(&cfg, config).unwrap();
         let (level, stderr) = if o.capture_log {
             let file = std::fs::File::create(dir.join("bridgebook.log")).unwrap();
-            ("trace", Stdio::from(file))
+            // ureq named: the bridge exchanges are in it (unnamed, it stays at warn).
+            ("ureq=trace,trace", Stdio::from(file))
         } else {
             ("warn", Stdio::inherit())
         };
@@ -253,16 +261,22 @@ password_hash = "{hash}"
             .stderr(stderr)
             .spawn()
             .expect("bridgebook starts");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        out.read_line(&mut line).unwrap();
         let base = line
             .trim()
             .strip_prefix("bridgebook listening on ")
             .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
             .to_string();
-        (child, base)
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let metrics = line
+            .trim()
+            .strip_prefix("bridgebook metrics on ")
+            .unwrap_or_else(|| panic!("unexpected second line: {line:?}"))
+            .to_string();
+        (child, base, metrics)
     }
 }
 
@@ -645,10 +659,11 @@ impl Server {
     pub fn start_on_sqlite_file(path: &std::path::Path, o: Options) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let url = path.display().to_string();
-        let (child, base) = spawn(dir.path(), &url, &o);
+        let (child, base, metrics) = spawn(dir.path(), &url, &o);
         Server {
             child,
             base,
+            metrics,
             backend: Backend::Sqlite,
             url,
             _dir: dir,
