@@ -438,6 +438,31 @@ fn rooms_are_added_and_users_disabled_from_the_console() {
             click(&c, "#add").await;
             assert!(text(&c, "#rooms").await.contains("hamar@example.com"));
             snapshot(&c, "console-rooms").await;
+            // Edited: a zone that does not exist is refused, the form kept; then saved.
+            assert!(
+                !has(&c, "a.edit[data-name='Oslo Fjord']").await,
+                "the file's"
+            );
+            click(&c, "a.edit[data-name='Hamar']").await;
+            let replace = |css: &'static str, value: &'static str| {
+                let c = c.clone();
+                async move {
+                    let field = c.find(Locator::Css(css)).await.unwrap();
+                    field.clear().await.unwrap();
+                    field.send_keys(value).await.unwrap()
+                }
+            };
+            replace("#room-sip", "hamar.room@example.com").await;
+            replace("#room-zone", "Europe/Hamar").await;
+            click(&c, "#save").await;
+            assert!(text(&c, "#refused").await.contains("Europe/Hamar"));
+            replace("#room-zone", "Europe/Oslo").await;
+            click(&c, "#save").await;
+            let rooms = text(&c, "#rooms").await;
+            assert!(
+                rooms.contains("hamar.room@example.com") && rooms.contains("Europe/Oslo"),
+                "{rooms}"
+            );
 
             // Disabling the integration's account.
             c.goto(&format!("{base}/admin/users")).await.unwrap();

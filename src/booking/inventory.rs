@@ -80,6 +80,35 @@ impl Booking {
         })
     }
 
+    /// Changes a room the database owns: its name, category, addresses and zone. Its
+    /// meetings keep it; the launcher calls it at its new address from the next call on.
+    pub fn change_room(&self, id: i64, r: &NewRoom, by: &User) -> Result<System, Error> {
+        site_admin(by)?;
+        let category = check_room(r).map_err(Error::invalid)?;
+        self.store.write(|conn| {
+            let old = systems::get(conn, id)?.ok_or_else(|| {
+                Error::new(
+                    ErrorCode::SystemNotFound,
+                    format!("System {id} does not exist."),
+                )
+            })?;
+            if systems::from_file_ids(conn)?.contains(&id) {
+                return Err(in_file(&format!("System {id}")));
+            }
+            let system = System {
+                name: r.name.trim().to_string(),
+                category,
+                sip_uri: r.sip_uri.clone(),
+                h323_id: r.h323_id.clone(),
+                e164_alias: r.e164_alias.clone(),
+                time_zone: r.time_zone.clone(),
+                ..old
+            };
+            systems::upsert(conn, &system)?;
+            Ok(system)
+        })
+    }
+
     /// Retires a room: no longer listed nor bookable; its meetings stay.
     pub fn retire_room(&self, id: i64, by: &User) -> Result<(), Error> {
         site_admin(by)?;

@@ -1,10 +1,12 @@
 //! The rooms page: every system in service, which ones the configuration file defines
 //! (read-only here), a form to add a room and a button to retire one (no longer bookable;
 //! its meetings stay).
-use super::{change, editor, page, reader, Data, Nav};
+use super::{change, editor, error_page, html, page, reader, status_of, Data, Nav};
 use crate::booking::NewRoom;
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub struct RoomRow {
     pub id: i64,
@@ -85,18 +87,125 @@ pub async fn add(req: HttpRequest, app: Data, f: web::Form<RoomForm>) -> HttpRes
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let room = NewRoom {
+    let room = new_room(&f);
+    change(v, &app, "/admin/rooms".into(), move |app, by| {
+        app.booking.add_room(&room, by).map(|_| ())
+    })
+    .await
+}
+
+#[derive(askama::Template)]
+#[template(path = "console/room_form.html")]
+struct RoomFormPage {
+    nav: Nav,
+    id: i64,
+    form: RoomForm,
+    refused: Vec<String>,
+}
+
+fn room_form_page(
+    v: &super::Viewer,
+    id: i64,
+    form: RoomForm,
+    refused: Vec<String>,
+) -> HttpResponse {
+    let status = if refused.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let mut answer = html(&RoomFormPage {
+        nav: v.nav("rooms"),
+        id,
+        form,
+        refused,
+    });
+    *answer.status_mut() = status;
+    answer
+}
+
+/// The form of a room the database owns, filled in with what it holds.
+pub async fn edit_form(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpResponse {
+    let v = match reader(&req, &app, "rooms", "the rooms").await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    if !v.may_change() {
+        return super::read_only(&v);
+    }
+    let id = id.into_inner();
+    let app2 = Arc::clone(&app);
+    let found = web::block(move || {
+        let in_file = app2.booking.rooms_in_file()?.contains(&id);
+        let room = app2.booking.systems()?.into_iter().find(|s| s.id == id);
+        Ok::<_, crate::domain::Error>((room, in_file))
+    })
+    .await;
+    match found {
+        Ok(Ok((Some(_), true))) => error_page(
+            StatusCode::FORBIDDEN,
+            "This room is defined in the configuration file: change it there.",
+            Some(v.nav("rooms")),
+        ),
+        Ok(Ok((Some(s), false))) => {
+            let form = RoomForm {
+                csrf: String::new(),
+                name: s.name,
+                category: s.category.as_str().to_string(),
+                sip_uri: s.sip_uri.unwrap_or_default(),
+                h323_id: s.h323_id.unwrap_or_default(),
+                e164_alias: s.e164_alias.unwrap_or_default(),
+                time_zone: s.time_zone.unwrap_or_default(),
+            };
+            room_form_page(&v, id, form, Vec::new())
+        }
+        Ok(Ok((None, _))) => error_page(
+            StatusCode::NOT_FOUND,
+            &format!("Room {id} does not exist."),
+            Some(v.nav("rooms")),
+        ),
+        Ok(Err(e)) => error_page(status_of(&e), &e.message, Some(v.nav("rooms"))),
+        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
+    }
+}
+
+pub async fn save(
+    req: HttpRequest,
+    app: Data,
+    id: web::Path<i64>,
+    f: web::Form<RoomForm>,
+) -> HttpResponse {
+    let v = match editor(&req, &app, &f.csrf).await {
+        Ok(v) => v,
+        Err(answer) => return answer,
+    };
+    let id = id.into_inner();
+    let form = f.into_inner();
+    let room = new_room(&form);
+    let app2 = Arc::clone(&app);
+    let by = v.user.clone();
+    let saved = web::block(move || app2.booking.change_room(id, &room, &by)).await;
+    match saved {
+        Ok(Ok(_)) => super::see_other("/admin/rooms"),
+        Ok(Err(e)) => {
+            let status = status_of(&e);
+            let mut answer = room_form_page(&v, id, form, vec![e.message]);
+            *answer.status_mut() = status;
+            answer
+        }
+        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
+    }
+}
+
+fn new_room(f: &RoomForm) -> NewRoom {
+    NewRoom {
         name: f.name.clone(),
         category: f.category.clone(),
         sip_uri: given(&f.sip_uri),
         h323_id: given(&f.h323_id),
         e164_alias: given(&f.e164_alias),
         time_zone: given(&f.time_zone),
-    };
-    change(v, &app, "/admin/rooms".into(), move |app, by| {
-        app.booking.add_room(&room, by).map(|_| ())
-    })
-    .await
+    }
 }
 
 pub async fn retire(
