@@ -540,6 +540,31 @@ fn conferences_finds_ours_through_every_page() {
     assert!(pages > 1, "read in {pages} page(s)");
 }
 
+/// The guide pages by `offset` against `meta.total_count` (l.2071-2076) and never shows
+/// a `meta.next` that is not null: every room is found without it.
+#[test]
+fn lists_are_paged_by_offset_without_next_links() {
+    let sim = sim();
+    sim.set_page_links(false);
+    let pexip = adapter(&sim);
+    for id in 100..145 {
+        pexip.provision(&meeting(id)).unwrap();
+    }
+    let before = sim.journal().len();
+    let mut found = pexip.conferences("bb-t-").unwrap();
+    found.sort();
+    let mut want: Vec<String> = (100..145).map(|id| format!("bb-t-{id}")).collect();
+    want.sort();
+    assert_eq!(found, want);
+    let offsets: Vec<String> = sim.journal()[before..]
+        .iter()
+        .filter(|j| j.path == ROOMS)
+        .map(|j| j.query.clone())
+        .collect();
+    assert_eq!(offsets.len(), 3, "{offsets:?}");
+    assert!(offsets[1].contains("offset=20") && offsets[2].contains("offset=40"));
+}
+
 #[test]
 fn after_a_restart_provision_and_call_bring_the_meeting_back() {
     let sim = sim();

@@ -258,6 +258,34 @@ fn a_conference_lives_from_its_start_for_its_duration_and_extends() {
     assert!(eventually(|| ours(&sim, "bb-ts-5").is_empty()), "ended");
 }
 
+/// A duration "that requires it to have ended in the past" is an error (Table 82,
+/// l.2075): a meeting cut short to an end that has passed is left to its tear-down, and
+/// one that is over is not made.
+#[test]
+fn a_meeting_whose_end_has_passed_is_neither_changed_nor_made() {
+    let (sim, ts) = setup();
+    let mut m = running("bb-ts-12", 9120, 60);
+    ts.provision(&m).unwrap();
+    let id = ours(&sim, "bb-ts-12")[0].id.clone();
+    m.end = Utc::now() - Duration::seconds(5);
+    ts.provision(&m).unwrap();
+    assert_eq!(ours(&sim, "bb-ts-12")[0].id, id, "left as it was");
+    ts.tear_down("bb-ts-12").unwrap();
+    assert!(ours(&sim, "bb-ts-12").is_empty());
+
+    let now = Utc::now();
+    let over = meeting(
+        "bb-ts-13",
+        9130,
+        now - Duration::minutes(60),
+        now - Duration::minutes(1),
+    );
+    ts.provision(&over).unwrap();
+    let created = sim.with(|s| s.creates);
+    assert!(ours(&sim, "bb-ts-13").is_empty());
+    assert_eq!(created, 1, "only the first meeting was made");
+}
+
 fn sleep_until(t: DateTime<Utc>) {
     if let Ok(d) = (t - Utc::now()).to_std() {
         std::thread::sleep(d);

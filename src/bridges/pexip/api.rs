@@ -16,6 +16,12 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// reads; it only stops a server that keeps answering the same `next` for ever.
 const MAX_PAGES: usize = 10_000;
 
+/// Where the next page of a list is read.
+enum Next {
+    Offset(usize),
+    Link(String),
+}
+
 /// A request body: configuration takes JSON objects (l.322), the commands' examples send
 /// form fields (`data={...}`, l.1764).
 enum Body<'a> {
@@ -156,30 +162,49 @@ impl Api {
         }
     }
 
-    /// Every object of a collection matching `query`, page after page: each page's
-    /// `meta.next` is the next one's URI (l.1272-1278, l.2069-2079).
+    /// Every object of a collection matching `query`, page after page. The guide pages by
+    /// `offset` (l.2071-2076) against `meta.total_count` (l.1272-1278): each next page
+    /// starts where the objects read so far end. `meta.next` is only ever shown null, so
+    /// it is followed only by a server that gives no total.
     pub fn list(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, BridgeError> {
-        let mut page = self.get(path, query)?;
+        let missing = || BridgeError::Refused {
+            code: "404".into(),
+            message: format!("GET {path}: no such collection"),
+        };
+        let mut page = self.get(path, query)?.ok_or_else(missing)?;
         let mut out = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for _ in 0..MAX_PAGES {
-            let Some(p) = page else {
-                return Err(BridgeError::Refused {
-                    code: "404".into(),
-                    message: format!("GET {path}: no such collection"),
-                });
+            let objects = page["objects"].as_array().cloned().unwrap_or_default();
+            if objects.is_empty() {
+                return Ok(out);
+            }
+            out.extend(objects);
+            let next = match page["meta"]["total_count"].as_u64() {
+                Some(total) if (out.len() as u64) < total => Next::Offset(out.len()),
+                Some(_) => return Ok(out),
+                None => match page["meta"]["next"].as_str() {
+                    Some(n) if !n.is_empty() && !seen.iter().any(|s| s == n) => {
+                        seen.push(n.to_string());
+                        Next::Link(path_of(n))
+                    }
+                    _ => return Ok(out),
+                },
             };
-            if let Some(objects) = p["objects"].as_array() {
-                out.extend(objects.iter().cloned());
-            }
-            let empty = p["objects"].as_array().is_none_or(|o| o.is_empty());
-            match p["meta"]["next"].as_str() {
-                Some(next) if !next.is_empty() && !empty && !seen.iter().any(|s| s == next) => {
-                    seen.push(next.to_string());
-                    page = self.get(&path_of(next), &[])?;
+            page = match next {
+                Next::Offset(offset) => {
+                    let offset = offset.to_string();
+                    let mut q: Vec<(&str, &str)> = query
+                        .iter()
+                        .filter(|(k, _)| *k != "offset")
+                        .copied()
+                        .collect();
+                    q.push(("offset", &offset));
+                    self.get(path, &q)?
                 }
-                _ => return Ok(out),
+                Next::Link(at) => self.get(&at, &[])?,
             }
+            .ok_or_else(missing)?;
         }
         Ok(out)
     }

@@ -234,8 +234,14 @@ fn configuration(
     body: &[u8],
 ) -> Reply {
     match (method, tail) {
-        ("GET", []) => page(path, query, s.store.views(res), res.filterable())
-            .map_or_else(Reply::from, |v| Reply::json(200, v)),
+        ("GET", []) => page(
+            path,
+            query,
+            s.store.views(res),
+            res.filterable(),
+            s.knobs.page_links,
+        )
+        .map_or_else(Reply::from, |v| Reply::json(200, v)),
         ("POST", []) => {
             if res == Res::Conference {
                 s.counters.conference_posts += 1;
@@ -330,8 +336,9 @@ fn one(objects: Vec<Value>, id: &str) -> Reply {
 
 fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) -> Reply {
     // Status lists page and filter as configuration lists do (l.995-997).
+    let links = s.knobs.page_links;
     let listed = |objects: Vec<Value>, fields: &[&str]| {
-        page(path, query, objects, fields).map_or_else(Reply::from, |v| Reply::json(200, v))
+        page(path, query, objects, fields, links).map_or_else(Reply::from, |v| Reply::json(200, v))
     };
     let live = &s.live;
     match tail {
@@ -375,8 +382,9 @@ fn status(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) 
 fn history(s: &mut State, path: &str, query: &[(String, String)], tail: &[&str]) -> Reply {
     // History lists page and filter too (l.1449-1451): participants by their conference
     // instance (l.1506) or end time (l.1642).
+    let links = s.knobs.page_links;
     let listed = |objects: Vec<Value>, fields: &[&str]| {
-        page(path, query, objects, fields).map_or_else(Reply::from, |v| Reply::json(200, v))
+        page(path, query, objects, fields, links).map_or_else(Reply::from, |v| Reply::json(200, v))
     };
     let live = &s.live;
     match tail {

@@ -108,6 +108,8 @@ struct Knobs {
     slow: Duration,
     error_status: Option<u16>,
     max_in_flight: usize,
+    /// Whether list pages link to the next and previous page (see `query::page`).
+    page_links: bool,
 }
 
 #[derive(Debug, Default)]
@@ -142,6 +144,7 @@ impl PexipSim {
         let mut state = State::default();
         state.store.replication_delay = config.replication_delay;
         state.knobs.max_in_flight = config.max_in_flight.max(1);
+        state.knobs.page_links = true;
         for l in &config.locations {
             let id = state.store.seed_location(&l.name);
             state.live.locations.push(Location {
@@ -288,6 +291,11 @@ impl PexipSimHandle {
 
     pub fn set_max_in_flight(&self, n: usize) {
         self.with(|s| s.knobs.max_in_flight = n.max(1))
+    }
+
+    /// Whether list pages carry `meta.next` and `meta.previous` links (they do by default).
+    pub fn set_page_links(&self, on: bool) {
+        self.with(|s| s.knobs.page_links = on)
     }
 
     /// Shrinks (or grows) a location's capacity; false when there is no such location.

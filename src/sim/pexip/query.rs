@@ -24,12 +24,15 @@ fn encode(s: &str) -> String {
 }
 
 /// One page of `objects` after the query's filters and ordering; `filterable` lists the
-/// fields the resource's schema allows filtering on.
+/// fields the resource's schema allows filtering on. `links`: whether `meta.next` and
+/// `meta.previous` carry URIs; the guide only ever shows them null (l.1274-1276) and pages
+/// by `offset` (l.2071-2076), so a client must manage without them.
 pub fn page(
     path: &str,
     query: &[(String, String)],
     mut objects: Vec<Value>,
     filterable: &[&str],
+    links: bool,
 ) -> Result<Value, ApiError> {
     let bad = |m: String| ApiError {
         status: 400,
@@ -92,12 +95,12 @@ pub fn page(
         q.push(format!("offset={offset}"));
         json!(format!("{path}?{}", q.join("&")))
     };
-    let next = if limit > 0 && offset + limit < total {
+    let next = if links && limit > 0 && offset + limit < total {
         link(offset + limit)
     } else {
         Value::Null
     };
-    let previous = if limit > 0 && offset > 0 {
+    let previous = if links && limit > 0 && offset > 0 {
         link(offset.saturating_sub(limit))
     } else {
         Value::Null
