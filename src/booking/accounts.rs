@@ -3,6 +3,7 @@
 //! configuration file defines is the file's, and directory users are the directory's (their
 //! groups follow their LDAP groups): these refuse to change either. Every change raises the
 //! users generation in its transaction, so every instance checks remembered logins again.
+use super::inventory::{in_file, site_admin};
 use super::Booking;
 use crate::directory::password;
 use crate::domain::rights::{Permission, Rights};
@@ -89,17 +90,6 @@ pub fn membership(wanted: &[String]) -> Vec<String> {
     all
 }
 
-fn site_admin(by: &User) -> Result<(), Error> {
-    if by.rights.is_site_admin() {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorCode::Security,
-            "Only site administrators may change this.",
-        ))
-    }
-}
-
 fn refused(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::Security, message)
 }
@@ -120,10 +110,7 @@ fn changeable(conn: &mut DbConnection, id: i64) -> Result<User, Error> {
     let user = users::by_id(conn, id)?
         .ok_or_else(|| Error::new(ErrorCode::UserNotFound, format!("User {id} was not found.")))?;
     if users::flags(conn)?.get(&id).is_some_and(|(f, _)| *f) {
-        return Err(refused(format!(
-            "User '{}' is defined in the configuration file: change it there.",
-            user.username
-        )));
+        return Err(in_file(&format!("User '{}'", user.username)));
     }
     if users::source_of(conn, id)? == Some(Source::Directory) {
         return Err(refused(format!(
@@ -287,9 +274,7 @@ impl Booking {
             }
             if let Some(g) = &existing {
                 if users::groups_from_file(conn)?.contains(&g.id) {
-                    return Err(refused(format!(
-                        "Group '{name}' is defined in the configuration file: change it there."
-                    )));
+                    return Err(in_file(&format!("Group '{name}'")));
                 }
             }
             let systems = existing.as_ref().and_then(|g| g.rights.systems.clone());

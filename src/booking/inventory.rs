@@ -5,7 +5,7 @@ use super::Booking;
 use crate::domain::{Error, ErrorCode, System, SystemCategory, User};
 use crate::store::{systems, users};
 
-fn site_admin(by: &User) -> Result<(), Error> {
+pub(super) fn site_admin(by: &User) -> Result<(), Error> {
     if by.rights.is_site_admin() {
         Ok(())
     } else {
@@ -16,7 +16,7 @@ fn site_admin(by: &User) -> Result<(), Error> {
     }
 }
 
-fn in_file(what: &str) -> Error {
+pub(super) fn in_file(what: &str) -> Error {
     Error::new(
         ErrorCode::Security,
         format!("{what} is defined in the configuration file: change it there."),

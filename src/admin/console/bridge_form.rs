@@ -2,7 +2,7 @@
 //! checked here (each refusal names the field), the bridge's own rules then checked by the
 //! booking service as for the admin API. A refused form comes back filled in as it was
 //! posted, with the reasons above it.
-use super::{editor, error_page, html, reader, see_other, status_of, Data, Nav, Viewer};
+use super::{editor, error_page, html, html_with, reader, refusable, status_of, Data, Nav, Viewer};
 use crate::config::{BridgeConfig, CapacityConfig};
 use crate::planner::{Capabilities, Numbering, PinPolicy};
 use crate::store::bridges::{StoredBridge, Tls};
@@ -303,21 +303,14 @@ struct FormPage {
     refused: Vec<String>,
 }
 
-fn form_page(v: &Viewer, id: Option<i64>, form: BridgeForm, refused: Vec<String>) -> HttpResponse {
-    let status = if refused.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let mut answer = html(&FormPage {
+fn form_page(v: &Viewer, id: Option<i64>, form: BridgeForm, refused: Vec<String>) -> FormPage {
+    FormPage {
         nav: v.nav("bridges"),
         id,
         form,
         families: &FAMILIES,
         refused,
-    });
-    *answer.status_mut() = status;
-    answer
+    }
 }
 
 /// Only site administrators see the form: others cannot post it.
@@ -331,7 +324,7 @@ async fn form_viewer(req: &HttpRequest, app: &Data) -> Result<Viewer, HttpRespon
 
 pub async fn new_form(req: HttpRequest, app: Data) -> HttpResponse {
     match form_viewer(&req, &app).await {
-        Ok(v) => form_page(&v, None, BridgeForm::blank(), Vec::new()),
+        Ok(v) => html(&form_page(&v, None, BridgeForm::blank(), Vec::new())),
         Err(answer) => answer,
     }
 }
@@ -355,7 +348,7 @@ pub async fn edit_form(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpR
             "This bridge is defined in the configuration file: change it there.",
             Some(v.nav("bridges")),
         ),
-        Ok(Ok((b, false))) => form_page(&v, Some(id), BridgeForm::of(&b), Vec::new()),
+        Ok(Ok((b, false))) => html(&form_page(&v, Some(id), BridgeForm::of(&b), Vec::new())),
         Ok(Err(e)) => error_page(status_of(&e), &e.message, Some(v.nav("bridges"))),
         Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
     }
@@ -369,40 +362,34 @@ async fn submit(req: HttpRequest, app: Data, id: Option<i64>, f: BridgeForm) -> 
     };
     let config = match f.read(id.is_none()) {
         Ok(c) => c,
-        Err(why) => return form_page(&v, id, f, why),
+        Err(why) => return html_with(StatusCode::BAD_REQUEST, &form_page(&v, id, f, why)),
     };
-    let app2 = Arc::clone(&app);
-    let by = v.user.clone();
-    let saved = web::block(move || {
-        let mut b = config.bridge().map_err(crate::domain::Error::invalid)?;
-        match id {
-            None => app2.booking.add_bridge(&b, &by).map(|_| ()),
-            Some(id) => {
-                let old = app2.booking.bridge(id)?;
-                b.bridge.id = id;
-                if b.username.is_empty() {
-                    b.username = old.username;
+    let mut shown = f;
+    shown.password.clear();
+    refusable(
+        v,
+        &app,
+        move |app, by| {
+            let mut b = config.bridge().map_err(crate::domain::Error::invalid)?;
+            match id {
+                None => app.booking.add_bridge(&b, by).map(|_| ())?,
+                Some(id) => {
+                    let old = app.booking.bridge(id)?;
+                    b.bridge.id = id;
+                    if b.username.is_empty() {
+                        b.username = old.username;
+                    }
+                    if b.password.is_empty() {
+                        b.password = old.password;
+                    }
+                    app.booking.change_bridge(&b, by).map(|_| ())?
                 }
-                if b.password.is_empty() {
-                    b.password = old.password;
-                }
-                app2.booking.change_bridge(&b, &by).map(|_| ())
             }
-        }
-    })
-    .await;
-    match saved {
-        Ok(Ok(())) => see_other("/admin/bridges"),
-        Ok(Err(e)) => {
-            let mut f = f;
-            f.password.clear();
-            let status = status_of(&e);
-            let mut answer = form_page(&v, id, f, vec![e.message]);
-            *answer.status_mut() = status;
-            answer
-        }
-        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
-    }
+            Ok("/admin/bridges".to_string())
+        },
+        move |_, v, refused| Ok(form_page(v, id, shown, refused)),
+    )
+    .await
 }
 
 pub async fn add(req: HttpRequest, app: Data, f: web::Form<BridgeForm>) -> HttpResponse {

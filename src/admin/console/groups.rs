@@ -1,14 +1,12 @@
 //! The groups page: every group with its permissions, the systems it may book, its LDAP
 //! group and how many members it has; the file's groups read-only. Site administrators add
 //! groups and set the permissions of the database's ones.
-use super::{editor, error_page, html, page, reader, status_of, Data, Nav, Viewer};
+use super::{editor, page, reader, refusable, Data, Nav, Viewer};
 use crate::app::App;
 use crate::domain::rights::Permission;
 use crate::store::users::SITE_ADMINS;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 pub struct GroupRow {
     pub id: i64,
@@ -98,41 +96,25 @@ pub async fn save(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let app2 = Arc::clone(&app);
-    let outcome = web::block(move || {
-        let permissions: Vec<Permission> = Permission::names()
-            .into_iter()
-            .filter(|n| form.contains_key(&format!("perm_{n}")))
-            .filter_map(Permission::parse)
-            .collect();
-        let ldap = form
-            .get("ldap_group")
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty());
-        let name = form.get("name").cloned().unwrap_or_default();
-        let refused = match app2.booking.save_group(
-            form.contains_key("new"),
-            &name,
-            &permissions,
-            ldap,
-            &v.user,
-        ) {
-            Ok(()) => return (Ok(None), v),
-            Err(e) => e,
-        };
-        let status = status_of(&refused);
-        let shown = groups_page(&app2, &v, vec![refused.message]);
-        (shown.map(|p| Some((status, p))), v)
-    })
-    .await;
-    match outcome {
-        Ok((Ok(None), _)) => super::see_other("/admin/groups"),
-        Ok((Ok(Some((status, p))), _)) => {
-            let mut answer = html(&p);
-            *answer.status_mut() = status;
-            answer
-        }
-        Ok((Err(e), v)) => error_page(status_of(&e), &e.message, Some(v.nav("groups"))),
-        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
-    }
+    refusable(
+        v,
+        &app,
+        move |app, by| {
+            let permissions: Vec<Permission> = Permission::names()
+                .into_iter()
+                .filter(|n| form.contains_key(&format!("perm_{n}")))
+                .filter_map(Permission::parse)
+                .collect();
+            let ldap = form
+                .get("ldap_group")
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            let name = form.get("name").cloned().unwrap_or_default();
+            app.booking
+                .save_group(form.contains_key("new"), &name, &permissions, ldap, by)?;
+            Ok("/admin/groups".to_string())
+        },
+        groups_page,
+    )
+    .await
 }

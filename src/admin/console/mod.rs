@@ -358,6 +358,41 @@ pub async fn page<T: Template + Send + 'static>(
     }
 }
 
+/// A page answered with `status`.
+pub fn html_with(status: StatusCode, t: &impl Template) -> HttpResponse {
+    let mut answer = html(t);
+    *answer.status_mut() = status;
+    answer
+}
+
+/// Runs change `f` of a posted form off the async workers. Done, the browser goes where `f`
+/// says; refused, `again` renders the form once more with the reason, answered with the
+/// refusal's status.
+pub async fn refusable<T: Template + Send + 'static>(
+    v: Viewer,
+    app: &Data,
+    f: impl FnOnce(&App, &User) -> Result<String, Error> + Send + 'static,
+    again: impl FnOnce(&App, &Viewer, Vec<String>) -> Result<T, Error> + Send + 'static,
+) -> HttpResponse {
+    let app = Arc::clone(app);
+    let outcome = web::block(move || {
+        let refused = match f(&app, &v.user) {
+            Ok(to) => return (Ok(Err(to)), v),
+            Err(e) => e,
+        };
+        let status = status_of(&refused);
+        let shown = again(&app, &v, vec![refused.message]);
+        (shown.map(|page| Ok((status, page))), v)
+    })
+    .await;
+    match outcome {
+        Ok((Ok(Err(to)), _)) => see_other(&to),
+        Ok((Ok(Ok((status, page))), _)) => html_with(status, &page),
+        Ok((Err(e), v)) => error_page(status_of(&e), &e.message, Some(v.nav(""))),
+        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
+    }
+}
+
 /// Runs change `f` off the async workers, then sends the browser to `to`.
 pub async fn change(
     v: Viewer,

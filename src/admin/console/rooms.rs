@@ -1,7 +1,7 @@
 //! The rooms page: every system in service, which ones the configuration file defines
 //! (read-only here), a form to add a room and a button to retire one (no longer bookable;
 //! its meetings stay).
-use super::{change, editor, error_page, html, page, reader, status_of, Data, Nav};
+use super::{change, editor, error_page, html, page, reader, refusable, status_of, Data, Nav};
 use crate::booking::NewRoom;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -108,20 +108,13 @@ fn room_form_page(
     id: i64,
     form: RoomForm,
     refused: Vec<String>,
-) -> HttpResponse {
-    let status = if refused.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let mut answer = html(&RoomFormPage {
+) -> RoomFormPage {
+    RoomFormPage {
         nav: v.nav("rooms"),
         id,
         form,
         refused,
-    });
-    *answer.status_mut() = status;
-    answer
+    }
 }
 
 /// The form of a room the database owns, filled in with what it holds.
@@ -157,7 +150,7 @@ pub async fn edit_form(req: HttpRequest, app: Data, id: web::Path<i64>) -> HttpR
                 e164_alias: s.e164_alias.unwrap_or_default(),
                 time_zone: s.time_zone.unwrap_or_default(),
             };
-            room_form_page(&v, id, form, Vec::new())
+            html(&room_form_page(&v, id, form, Vec::new()))
         }
         Ok(Ok((None, _))) => error_page(
             StatusCode::NOT_FOUND,
@@ -182,19 +175,16 @@ pub async fn save(
     let id = id.into_inner();
     let form = f.into_inner();
     let room = new_room(&form);
-    let app2 = Arc::clone(&app);
-    let by = v.user.clone();
-    let saved = web::block(move || app2.booking.change_room(id, &room, &by)).await;
-    match saved {
-        Ok(Ok(_)) => super::see_other("/admin/rooms"),
-        Ok(Err(e)) => {
-            let status = status_of(&e);
-            let mut answer = room_form_page(&v, id, form, vec![e.message]);
-            *answer.status_mut() = status;
-            answer
-        }
-        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
-    }
+    refusable(
+        v,
+        &app,
+        move |app, by| {
+            app.booking.change_room(id, &room, by)?;
+            Ok("/admin/rooms".to_string())
+        },
+        move |_, v, refused| Ok(room_form_page(v, id, form, refused)),
+    )
+    .await
 }
 
 fn new_room(f: &RoomForm) -> NewRoom {

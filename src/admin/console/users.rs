@@ -3,14 +3,12 @@
 //! not define, forms to change its groups and set a new password; a form to add a local
 //! account. Site administrators disable and enable accounts (a disabled user cannot log
 //! in, from the next request on). Directory users are the directory's: read-only here.
-use super::{change, editor, error_page, html, page, reader, status_of, Data, Nav, Posted};
+use super::{change, editor, page, reader, refusable, Data, Nav, Posted};
 use crate::booking::{AccountRecord, NewUser};
 use crate::domain::User;
 use crate::store::users::{Source, DEFAULT_GROUP};
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 pub struct UserRow {
     pub id: i64,
@@ -198,7 +196,8 @@ fn ticked_groups(
         .collect())
 }
 
-/// Runs a change to user `id`; a refusal shows the user's page again with the reason.
+/// Runs a change to user `id` from a posted form; a refusal shows the user's page again
+/// with the reason.
 async fn change_user(
     req: HttpRequest,
     app: Data,
@@ -218,31 +217,24 @@ async fn change_user(
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let app2 = Arc::clone(&app);
-    let outcome = web::block(move || {
-        let r = f(&app2, &form, &v.user);
-        let refused = match r {
-            Ok(()) => return (Ok(None), v),
-            Err(e) => e,
-        };
-        let status = status_of(&refused);
-        let shown = app2
-            .booking
-            .user_account(id)
-            .and_then(|a| user_page(&app2, &v, a, vec![refused.message], String::new()));
-        (shown.map(|p| Some((status, p))), v)
-    })
-    .await;
-    match outcome {
-        Ok((Ok(None), _)) => super::see_other(&format!("/admin/users/{id}?done={done}")),
-        Ok((Ok(Some((status, p))), _)) => {
-            let mut answer = html(&p);
-            *answer.status_mut() = status;
-            answer
-        }
-        Ok((Err(e), v)) => error_page(status_of(&e), &e.message, Some(v.nav("users"))),
-        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
-    }
+    refusable(
+        v,
+        &app,
+        move |app, by| {
+            f(app, &form, by)?;
+            Ok(format!("/admin/users/{id}?done={done}"))
+        },
+        move |app, v, refused| {
+            user_page(
+                app,
+                v,
+                app.booking.user_account(id)?,
+                refused,
+                String::new(),
+            )
+        },
+    )
+    .await
 }
 
 pub async fn set_groups(
@@ -344,20 +336,24 @@ pub async fn add(
     app: Data,
     form: web::Form<HashMap<String, String>>,
 ) -> HttpResponse {
-    let mut form = form.into_inner();
+    let form = form.into_inner();
     let posted = form.get("_csrf").cloned().unwrap_or_default();
     let v = match editor(&req, &app, &posted).await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let app2 = Arc::clone(&app);
-    let outcome = web::block(move || {
-        let field = |k: &str| {
-            form.get(k)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-        };
-        let added = (|| {
+    let mut shown = form.clone();
+    shown.remove("password");
+    shown.remove("again");
+    refusable(
+        v,
+        &app,
+        move |app, by| {
+            let field = |k: &str| {
+                form.get(k)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
             let password = form.get("password").cloned().unwrap_or_default();
             if form.get("again").cloned().unwrap_or_default() != password {
                 return Err(crate::domain::Error::invalid("The two passwords differ."));
@@ -368,32 +364,15 @@ pub async fn add(
                 last_name: field("last_name"),
                 email: field("email"),
                 password,
-                groups: ticked_groups(&app2, &form)?,
+                groups: ticked_groups(app, &form)?,
                 api_account: form.contains_key("api_account"),
             };
-            app2.booking.add_user(&u, &v.user)
-        })();
-        let refused = match added {
-            Ok(id) => return (Ok(Err(id)), v),
-            Err(e) => e,
-        };
-        form.remove("password");
-        form.remove("again");
-        let status = status_of(&refused);
-        let shown = new_user_page(&app2, &v, form, vec![refused.message]);
-        (shown.map(|p| Ok((status, p))), v)
-    })
-    .await;
-    match outcome {
-        Ok((Ok(Err(id)), _)) => super::see_other(&format!("/admin/users/{id}?done=added")),
-        Ok((Ok(Ok((status, p))), _)) => {
-            let mut answer = html(&p);
-            *answer.status_mut() = status;
-            answer
-        }
-        Ok((Err(e), v)) => error_page(status_of(&e), &e.message, Some(v.nav("users"))),
-        Err(e) => error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
-    }
+            let id = app.booking.add_user(&u, by)?;
+            Ok(format!("/admin/users/{id}?done=added"))
+        },
+        move |app, v, refused| new_user_page(app, v, shown, refused),
+    )
+    .await
 }
 
 pub async fn act(
