@@ -803,3 +803,35 @@ fn users_are_added_put_in_groups_and_given_passwords_from_the_console() {
     let listed = admin_call(&s, USER, "GET", "/admin/api/groups", "");
     assert!(listed.body.contains("Readers"), "{}", listed.body);
 }
+
+/// A login is kept in the database: it outlives a restart, another instance on the same
+/// database knows it, and a logout on one ends it on every one.
+#[test]
+fn sessions_outlive_a_restart_and_are_known_to_every_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    let mut a = Server::start_on_sqlite_file(&db, Options::default());
+    let (status, session) = http_login(&a, USER, PASSWORD);
+    assert_eq!(status, 303);
+    let (session, _) = session.expect("a session cookie");
+    assert_eq!(page_as(&a, &session, "/admin/week").0, 200);
+
+    a.restart(Options::default());
+    let (status, html) = page_as(&a, &session, "/admin/week");
+    assert_eq!(status, 200, "after a restart: {html}");
+
+    let b = Server::start_on_sqlite_file(&db, Options::default());
+    let (status, html) = page_as(&b, &session, "/admin/week");
+    assert_eq!(status, 200, "on another instance: {html}");
+    // Logged out on the second instance, the session is gone on the first too.
+    let csrf = hidden(&html, "_csrf");
+    let out = status_and(
+        agent()
+            .post(&b.url("/admin/logout"))
+            .set("Cookie", &format!("bridgebook_session={session}"))
+            .send_form(&[("_csrf", &csrf)]),
+    );
+    assert_eq!(out.status(), 303);
+    let (status, _) = page_as(&a, &session, "/admin/week");
+    assert_eq!(status, 303, "logged out everywhere: sent to log in");
+}

@@ -7,6 +7,7 @@ pub mod bridges;
 pub mod calendar_feeds;
 pub mod calls;
 pub mod conferences;
+pub mod console_sessions;
 pub mod database_url;
 pub mod heal_queue;
 pub mod ids;

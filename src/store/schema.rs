@@ -36,6 +36,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        csrf -> Text,
+        last_used -> BigInt,
+    }
+}
+
+diesel::table! {
     groups (id) {
         id -> BigInt,
         name -> Text,

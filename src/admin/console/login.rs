@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "console/login.html")]
@@ -162,7 +163,12 @@ pub async fn submit(req: HttpRequest, app: Data, f: web::Form<LoginForm>) -> Htt
             )
         }
     };
-    let id = app.console.open(user.id);
+    let (app2, user_id) = (Arc::clone(&app), user.id);
+    let id = match web::block(move || app2.console.open(&app2.booking.store, user_id)).await {
+        Ok(Ok(id)) => id,
+        Ok(Err(e)) => return error_page(super::status_of(&e), &e.message, None),
+        Err(e) => return error_page(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string(), None),
+    };
     tracing::info!(user = %user.username, "console login");
     let mut answer = see_other(safe_next(&f.next));
     let _ = answer.add_cookie(&cookie(&req, session::COOKIE, id));
@@ -179,7 +185,10 @@ pub async fn logout(req: HttpRequest, app: Data, f: web::Form<Posted>) -> HttpRe
         return super::forged(&v);
     }
     if let Some(c) = req.cookie(session::COOKIE) {
-        app.console.close(c.value());
+        let (app, id) = (Arc::clone(&app), c.value().to_string());
+        if let Ok(Err(e)) = web::block(move || app.console.close(&app.booking.store, &id)).await {
+            return error_page(super::status_of(&e), &e.message, Some(v.nav("")));
+        }
     }
     let mut answer = see_other("/admin/login");
     let _ = answer.add_cookie(&expired(&req, session::COOKIE));

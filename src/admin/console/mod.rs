@@ -112,9 +112,16 @@ async fn session_then_body(
             .map_into_right_body());
     };
     let login = req.path() == "/admin/login";
-    let live = req
-        .cookie(session::COOKIE)
-        .is_some_and(|c| app.console.is_live(c.value()));
+    let live = match req.cookie(session::COOKIE) {
+        None => false,
+        Some(c) => {
+            let (app, id) = (Arc::clone(&app), c.value().to_string());
+            matches!(
+                web::block(move || app.console.is_live(&app.booking.store, &id)).await,
+                Ok(Ok(true))
+            )
+        }
+    };
     if !login && !live {
         let answer = HttpResponse::Forbidden()
             .force_close()
@@ -200,17 +207,21 @@ pub async fn viewer(req: &HttpRequest, app: &Data) -> Result<Viewer, HttpRespons
     let Some(id) = req.cookie(session::COOKIE).map(|c| c.value().to_string()) else {
         return Err(to_login());
     };
-    let Some(s) = app.console.touch(&id) else {
-        return Err(to_login());
-    };
     let app2 = Arc::clone(app);
-    let user = web::block(move || app2.booking.user_by_id(s.user_id)).await;
-    let user = match user {
-        Ok(Ok(Some(u))) => u,
-        Ok(Ok(None)) => {
-            app.console.close(&id);
-            return Err(to_login());
+    let found = web::block(move || {
+        let Some(s) = app2.console.touch(&app2.booking.store, &id)? else {
+            return Ok(None);
+        };
+        let user = app2.booking.user_by_id(s.user_id)?;
+        if user.is_none() {
+            app2.console.close(&app2.booking.store, &id)?;
         }
+        Ok::<_, Error>(user.map(|u| (u, s)))
+    })
+    .await;
+    let (user, s) = match found {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => return Err(to_login()),
         Ok(Err(e)) => return Err(error_page(status_of(&e), &e.message, None)),
         Err(e) => {
             return Err(error_page(

@@ -1,41 +1,57 @@
 //! Console logins: a random session id in an HttpOnly, SameSite=Strict cookie names a
-//! session held in memory, with its CSRF token and when it was last used. A session idle
-//! for longer than the configured time is gone; the user behind it is read again on every
-//! request, so a user changed or removed loses their rights at once.
+//! session kept in the database (by the id's SHA-256, never the id itself), with its CSRF
+//! token and when it was last used; so a session outlives a restart and every instance
+//! sharing the database knows it. A session idle for longer than the configured time is
+//! gone; the user behind it is read again on every request, so a user changed or removed
+//! loses their rights at once.
+use crate::domain::Error;
+use crate::store::{console_sessions, Store};
 use rand::RngCore;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
 
 pub const COOKIE: &str = "bridgebook_session";
 /// The login form's own token (double submit: cookie and form field must agree), so a login
 /// cannot be posted from another site either.
 pub const LOGIN_COOKIE: &str = "bridgebook_login";
-/// Sessions held at most; past it the least recently used one is dropped.
-const MAX_SESSIONS: usize = 10_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub user_id: i64,
     pub csrf: String,
-    last_used: Instant,
 }
 
 pub struct Sessions {
     idle: Duration,
-    held: Mutex<HashMap<String, Session>>,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fresh unguessable token: 32 random bytes, hex.
 pub fn token() -> String {
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
 }
 
-/// Whether a session last used at `last_used` is still alive at `now`.
-pub fn alive(last_used: Instant, now: Instant, idle: Duration) -> bool {
-    now.saturating_duration_since(last_used) < idle
+/// What a session is stored under: the digest of its id.
+fn key(id: &str) -> String {
+    hex(&Sha256::digest(id.as_bytes()))
+}
+
+/// Whether a session last used at `last_used` is still alive at `now` (milliseconds).
+pub fn alive(last_used: i64, now: i64, idle: Duration) -> bool {
+    now.saturating_sub(last_used) < idle.as_millis() as i64
+}
+
+/// Whether a session last used at `last_used` should be marked used at `now`: not on every
+/// request, only once a tenth of the idle time (a minute at most) has passed, so reading
+/// pages does not write to the database each time.
+pub fn worth_marking(last_used: i64, now: i64, idle: Duration) -> bool {
+    let step = (idle.as_millis() as i64 / 10).min(60_000);
+    now.saturating_sub(last_used) >= step
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -47,76 +63,53 @@ pub fn same_token(a: &str, b: &str) -> bool {
             == 0
 }
 
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 impl Sessions {
     pub fn new(idle: Duration) -> Sessions {
-        Sessions {
-            idle,
-            held: Mutex::new(HashMap::new()),
-        }
+        Sessions { idle }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        self.held.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Opens a session for `user_id`; answers its id.
-    pub fn open(&self, user_id: i64) -> String {
+    /// Opens a session for `user_id`; answers its id (and forgets idle ones).
+    pub fn open(&self, store: &Store, user_id: i64) -> Result<String, Error> {
         let id = token();
-        let now = Instant::now();
-        let mut held = self.lock();
-        held.retain(|_, s| alive(s.last_used, now, self.idle));
-        if held.len() >= MAX_SESSIONS {
-            if let Some(oldest) = held
-                .iter()
-                .min_by_key(|(_, s)| s.last_used)
-                .map(|(k, _)| k.clone())
-            {
-                held.remove(&oldest);
-            }
-        }
-        held.insert(
-            id.clone(),
-            Session {
-                user_id,
-                csrf: token(),
-                last_used: now,
-            },
-        );
-        id
+        let (k, csrf, t) = (key(&id), token(), now());
+        let idle_before = t - self.idle.as_millis() as i64;
+        store.write(|conn| console_sessions::open(conn, &k, user_id, &csrf, t, idle_before))?;
+        Ok(id)
     }
 
     /// The live session `id` names, marked used now; an idle one is forgotten.
-    pub fn touch(&self, id: &str) -> Option<Session> {
-        let now = Instant::now();
-        let mut held = self.lock();
-        let s = held.get_mut(id)?;
-        if !alive(s.last_used, now, self.idle) {
-            held.remove(id);
-            return None;
+    pub fn touch(&self, store: &Store, id: &str) -> Result<Option<Session>, Error> {
+        let k = key(id);
+        let Some((user_id, csrf, last_used)) =
+            store.read(|conn| console_sessions::find(conn, &k))?
+        else {
+            return Ok(None);
+        };
+        let t = now();
+        if !alive(last_used, t, self.idle) {
+            store.write(|conn| console_sessions::close(conn, &k))?;
+            return Ok(None);
         }
-        s.last_used = now;
-        Some(s.clone())
+        if worth_marking(last_used, t, self.idle) {
+            store.write(|conn| console_sessions::used(conn, &k, t))?;
+        }
+        Ok(Some(Session { user_id, csrf }))
     }
 
     /// Whether `id` names a live session, without marking it used.
-    pub fn is_live(&self, id: &str) -> bool {
-        let now = Instant::now();
-        self.lock()
-            .get(id)
-            .is_some_and(|s| alive(s.last_used, now, self.idle))
+    pub fn is_live(&self, store: &Store, id: &str) -> Result<bool, Error> {
+        let k = key(id);
+        let found = store.read(|conn| console_sessions::find(conn, &k))?;
+        Ok(found.is_some_and(|(_, _, last_used)| alive(last_used, now(), self.idle)))
     }
 
-    pub fn close(&self, id: &str) {
-        self.lock().remove(id);
-    }
-
-    /// Ends every session of a user (disabled, removed).
-    pub fn close_all_of(&self, user_id: i64) {
-        self.lock().retain(|_, s| s.user_id != user_id);
-    }
-
-    pub fn idle(&self) -> Duration {
-        self.idle
+    pub fn close(&self, store: &Store, id: &str) -> Result<(), Error> {
+        let k = key(id);
+        store.write(|conn| console_sessions::close(conn, &k))
     }
 }
 
@@ -126,41 +119,42 @@ mod tests {
 
     #[test]
     fn idle_sessions_expire() {
-        let t0 = Instant::now();
         let idle = Duration::from_secs(60);
-        let table = [(0, true), (59, true), (60, false), (3600, false)];
+        let table = [
+            (0, true),
+            (59_999, true),
+            (60_000, false),
+            (3_600_000, false),
+        ];
         for (after, want) in table {
-            assert_eq!(
-                alive(t0, t0 + Duration::from_secs(after), idle),
-                want,
-                "{after} s"
-            );
+            assert_eq!(alive(1_000, 1_000 + after, idle), want, "{after} ms");
         }
     }
 
     #[test]
-    fn tokens_compare() {
+    fn use_is_written_a_tenth_of_the_idle_time_apart_at_most_a_minute() {
+        let table = [
+            (Duration::from_secs(1800), 59_999, false),
+            (Duration::from_secs(1800), 60_000, true),
+            (Duration::from_secs(1), 99, false),
+            (Duration::from_secs(1), 100, true),
+            (Duration::ZERO, 0, true),
+        ];
+        for (idle, after, want) in table {
+            assert_eq!(worth_marking(0, after, idle), want, "{idle:?} {after}");
+        }
+    }
+
+    #[test]
+    fn tokens_compare_and_are_stored_by_digest() {
         assert!(same_token("abc", "abc"));
         assert!(!same_token("abc", "abd"));
         assert!(!same_token("abc", "ab"));
         assert!(!same_token("", "a"));
         assert_ne!(token(), token());
         assert_eq!(token().len(), 64);
-    }
-
-    #[test]
-    fn sessions_open_close_and_forget_a_user() {
-        let s = Sessions::new(Duration::from_secs(60));
-        let a = s.open(1);
-        let b = s.open(2);
-        assert_eq!(s.touch(&a).map(|x| x.user_id), Some(1));
-        assert!(s.touch("nonsense").is_none());
-        s.close(&a);
-        assert!(s.touch(&a).is_none());
-        s.close_all_of(2);
-        assert!(!s.is_live(&b));
-        let gone = Sessions::new(Duration::ZERO);
-        let c = gone.open(3);
-        assert!(gone.touch(&c).is_none(), "an idle session is gone");
+        let t = token();
+        assert_eq!(key(&t), key(&t));
+        assert_ne!(key(&t), t);
     }
 }
