@@ -5,6 +5,7 @@
 //! - GetTransactionsSince from 0, paged to the end, over 10,000,000 log rows (baseline:
 //!   100,000 rows);
 //! - the server's resident memory after it starts and after those calls.
+//!
 //! The databases are filled once, straight through the store (the booking path would take
 //! hours), and kept under $HOME/.cache/bridgebook/scale for the next run.
 //! Run: `cargo bench --bench scale` (SQLite).
