@@ -529,3 +529,46 @@ fn a_locked_database_is_server_busy() {
         "nothing was written before"
     );
 }
+
+/// A window in the middle of a long meeting lists it: the listing reads back as far as the
+/// longest meeting stored, however short the others are.
+#[test]
+fn a_window_inside_a_long_meeting_lists_it() {
+    for backend in backends() {
+        let s = Server::start(backend);
+        let c = Client::new(&s);
+        let long = c.save(&conference(60, 60 + 3 * 24 * 60, &tms(1)), "Strict");
+        long.ok();
+        let long_id = long.get("ConferenceId").unwrap();
+        let short = c.save(
+            &conference(2 * 24 * 60, 2 * 24 * 60 + 30, &tms(2)),
+            "Strict",
+        );
+        short.ok();
+        let short_id = short.get("ConferenceId").unwrap();
+        let window = |from: i64, to: i64| {
+            format!(
+                "<SystemIds>1</SystemIds><SystemIds>2</SystemIds><StartTime>{}</StartTime><EndTime>{}</EndTime><ConferenceStatus>All</ConferenceStatus>",
+                at(from).replace(' ', "T"),
+                at(to).replace(' ', "T")
+            )
+        };
+        // Day 2, two days after the long one began: both.
+        let day2 = c.call(
+            "GetConferencesForSystems",
+            &window(2 * 24 * 60 - 60, 2 * 24 * 60 + 60),
+        );
+        day2.ok();
+        assert_eq!(
+            day2.all("ConferenceId"),
+            vec![long_id.clone(), short_id.clone()],
+            "{backend:?}"
+        );
+        // After the long one ended: neither.
+        let after = c.call(
+            "GetConferencesForSystems",
+            &window(4 * 24 * 60, 5 * 24 * 60),
+        );
+        assert!(after.all("ConferenceId").is_empty(), "{backend:?}");
+    }
+}

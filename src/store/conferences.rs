@@ -1,6 +1,6 @@
 //! Conferences, their participants and the endpoint reservations that keep systems from
 //! being double booked.
-use super::schema::{conferences, participants, reservation_reach, reservations};
+use super::schema::{conference_reach, conferences, participants, reservation_reach, reservations};
 use super::DbConnection;
 use crate::domain::time::{from_epoch, to_epoch};
 use crate::domain::{
@@ -188,7 +188,17 @@ pub fn insert(conn: &mut DbConnection, c: &Conference, created_by: i64) -> Resul
     };
     let id = super::ids::carried("conference", id)?;
     replace_participants(conn, id, &c.participants)?;
+    reach_at_least(conn, c)?;
     Ok(id)
+}
+
+/// Raises the longest meeting stored to `c`'s length, when `c` is longer.
+fn reach_at_least(conn: &mut DbConnection, c: &Conference) -> Result<(), Error> {
+    let length = to_epoch(c.end) - to_epoch(c.start);
+    diesel::update(conference_reach::table.filter(conference_reach::longest.lt(length)))
+        .set(conference_reach::longest.eq(length))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Which of `ids` name a stored conference (of any status).
@@ -217,7 +227,8 @@ pub fn update(conn: &mut DbConnection, c: &Conference, expected_version: i32) ->
             ),
         ));
     }
-    replace_participants(conn, c.id, &c.participants)
+    replace_participants(conn, c.id, &c.participants)?;
+    reach_at_least(conn, c)
 }
 
 pub fn set_transaction_id(
@@ -389,15 +400,25 @@ pub fn for_systems(
     to: DateTime<Utc>,
 ) -> Result<Vec<Conference>, Error> {
     let tms = call_type_code(CallType::Tms);
-    let ids = participants::table
-        .filter(participants::participant_id.eq_any(system_ids))
-        .filter(participants::call_type.eq(tms))
-        .select(participants::conference_id);
+    // Meetings overlapping [from, to) start before `to` and no earlier than `from` minus the
+    // longest meeting ever stored: one range of the window index, not the rooms' history.
+    let reach: i64 = conference_reach::table
+        .select(conference_reach::longest)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0);
+    let booked_in = diesel::dsl::exists(
+        participants::table
+            .filter(participants::conference_id.eq(conferences::id))
+            .filter(participants::participant_id.eq_any(system_ids))
+            .filter(participants::call_type.eq(tms)),
+    );
     let rows = conferences::table
-        .filter(conferences::id.eq_any(ids))
-        .filter(conferences::recurrence.is_null())
         .filter(conferences::start_at.lt(to_epoch(to)))
+        .filter(conferences::start_at.ge(to_epoch(from) - reach))
         .filter(conferences::end_at.gt(to_epoch(from)))
+        .filter(conferences::recurrence.is_null())
+        .filter(booked_in)
         .select(Row::as_select())
         .order(conferences::start_at)
         .load(conn)?;

@@ -36,6 +36,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    conference_reach (singleton) {
+        singleton -> Integer,
+        longest -> BigInt,
+    }
+}
+
+diesel::table! {
     console_sessions (id) {
         id -> Text,
         user_id -> BigInt,
