@@ -40,6 +40,16 @@ def utc(minutes):
     return t.strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+def minutes_to(days, hour):
+    """Minutes from now to `hour` o'clock UTC `days` days from today: a time of day that
+    does not move with the hour the test runs at (an occurrence moved an hour later must not
+    cross midnight in the service's zone)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    target = midnight + dt.timedelta(days=days, hours=hour)
+    return int((target - now).total_seconds() // 60)
+
+
 def schema_of(wsdl_bytes):
     """The WSDL's embedded XML schema, compiled."""
     doc = etree.fromstring(wsdl_bytes)

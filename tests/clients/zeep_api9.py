@@ -8,7 +8,7 @@ import base64
 import os
 import sys
 
-from soapcheck import BOOKING_PATH, REMOTE_PATH, Service, fail, finish, utc
+from soapcheck import BOOKING_PATH, REMOTE_PATH, Service, fail, finish, minutes_to, utc
 
 INSTANCE_NOT_FOUND_WITHIN_PATTERN = -2147218252
 ERR_USER_NOT_FOUND = -2147218255
@@ -69,8 +69,9 @@ def booking(soap12):
     log = b.call("GetTransactionsSince", CurrentTransactionId=0)
     check(log is not None and len(log.Transaction) >= 4, "transaction log")
 
-    # A daily series of three: the second moved an hour later, the third deleted.
-    s = meeting(180, 1, "series")
+    # A daily series of three at 10:00 UTC: the second moved an hour later, the third
+    # deleted.
+    s = meeting(minutes_to(day, 10) - 60 * 24 * day, 1, "series")
     s.RecurrencePattern = t.RecurrencePattern(
         FrequencyType="Daily", Interval=1, FirstDayOfWeek="Sunday", BySetPosition=0,
         PatternEndType="EndByInstances",
@@ -86,8 +87,8 @@ def booking(soap12):
     if len(ids) == 3:
         second = b.call("GetConferenceById", ConferenceId=ids[1][1])
         second.Title = "api9 series, moved"
-        second.StartTimeUTC = utc(60 * 24 * (day + 1) + 240)
-        second.EndTimeUTC = utc(60 * 24 * (day + 1) + 270)
+        second.StartTimeUTC = utc(minutes_to(day + 1, 11))
+        second.EndTimeUTC = utc(minutes_to(day + 1, 11) + 30)
         moved = b.call("SaveConferenceRecInstance", Conference=second)
         check(moved is not None and moved.Title == "api9 series, moved", "occurrence moved")
         b.call("DeleteConferenceRecInstanceById", ConferenceId=ids[2][1])
